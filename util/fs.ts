@@ -32,7 +32,10 @@ export async function readJsonFile(path: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new SamqError("invalid_json", `Cannot parse "${path}": ${(e as Error).message}`, { path, cause: e });
+    throw new SamqError("invalid_json", `Cannot parse "${path}": ${(e as Error).message}`, {
+      path,
+      cause: e,
+    });
   }
 }
 

@@ -7,10 +7,11 @@
  *
  * @module
  */
-import { fromFileUrl, join } from "node:path";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** Absolute path of the repository root (the folder holding `deno.json`). */
-export const REPO_ROOT: string = fromFileUrl(new URL("..", import.meta.url)).replace(/\/$/, "");
+export const REPO_ROOT: string = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
 function env(name: string): string | undefined {
   try {

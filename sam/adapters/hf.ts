@@ -1,0 +1,106 @@
+/**
+ * Adapter for the HF / transformers.js layout (spec §A2.3): `vision_encoder.onnx` (`pixel_values` →
+ * `image_embeddings`, `image_positional_embeddings`) + `prompt_encoder_mask_decoder.onnx`
+ * (`input_points` [1,1,N,2] float32, `input_labels` [1,1,N] int64, optional `input_boxes` [1,1,4] →
+ * `iou_scores` [1,1,3], `pred_masks` [1,1,3,256,256]). The decoder graph adds its own padding point,
+ * so the caller passes only the real points. Box prompts need a decoder exported with `input_boxes`.
+ *
+ * @module
+ */
+import type * as ort from "onnxruntime-node";
+import { SamqError } from "../../util/errors.ts";
+import {
+  createSession,
+  floatTensor,
+  int64Tensor,
+  readFloatOutput,
+  type SessionOptions,
+} from "../../runtime/session.ts";
+import type { SizeHw } from "../preprocess_shape.ts";
+import { describeMismatch } from "./official.ts";
+import type { DecoderPrompt, DecoderResult, ImageEmbedding, SamAdapter } from "./types.ts";
+
+const HF_ENCODER_OUTPUTS = ["image_embeddings", "image_positional_embeddings"];
+const HF_DECODER_INPUTS = ["image_embeddings", "image_positional_embeddings", "input_points", "input_labels"];
+const HF_DECODER_OUTPUTS = ["iou_scores", "pred_masks"];
+
+/** True when the sessions' IO names match the HF layout. */
+export function matchesHf(encoder: ort.InferenceSession, decoder: ort.InferenceSession): boolean {
+  return encoder.inputNames.includes("pixel_values") &&
+    HF_ENCODER_OUTPUTS.every((n) => encoder.outputNames.includes(n)) &&
+    HF_DECODER_INPUTS.every((n) => decoder.inputNames.includes(n)) &&
+    HF_DECODER_OUTPUTS.every((n) => decoder.outputNames.includes(n));
+}
+
+class HfAdapter implements SamAdapter {
+  readonly format = "hf" as const;
+  constructor(
+    readonly inputSize: number,
+    private encoder: ort.InferenceSession,
+    private decoder: ort.InferenceSession,
+  ) {}
+
+  async encode(pixels: Float32Array): Promise<ImageEmbedding> {
+    const s = this.inputSize;
+    const out = await this.encoder.run({ pixel_values: floatTensor(pixels, [1, 3, s, s]) });
+    return {
+      image_embeddings: out.image_embeddings as ort.Tensor,
+      image_positional_embeddings: out.image_positional_embeddings as ort.Tensor,
+    };
+  }
+
+  async decode(embedding: ImageEmbedding, prompt: DecoderPrompt, _sizes: { input: SizeHw; orig: SizeHw }) {
+    const pts = Array.from(prompt.points ?? []);
+    const labels = Array.from(prompt.labels ?? []);
+    const feeds: Record<string, ort.Tensor> = {
+      image_embeddings: embedding.image_embeddings as ort.Tensor,
+      image_positional_embeddings: embedding.image_positional_embeddings as ort.Tensor,
+    };
+    if (prompt.box) {
+      if (!this.decoder.inputNames.includes("input_boxes")) {
+        throw new SamqError(
+          "invalid_prompt",
+          'Cannot use a box prompt: this HF-layout decoder has no "input_boxes" input (export it with boxes)',
+          { field: "box" },
+        );
+      }
+      feeds.input_boxes = floatTensor(Float32Array.from(prompt.box), [1, 1, 4]);
+    }
+    if (pts.length === 0 && !prompt.box) {
+      throw new SamqError("invalid_prompt", "Cannot decode: no points and no box given", { field: "points" });
+    }
+    const n = pts.length / 2;
+    feeds.input_points = floatTensor(Float32Array.from(pts), [1, 1, n, 2]);
+    feeds.input_labels = int64Tensor(BigInt64Array.from(labels.map((l) => BigInt(l))), [1, 1, n]);
+    const out = await this.decoder.run(feeds);
+    const masks = readFloatOutput(out, "pred_masks");
+    const iou = readFloatOutput(out, "iou_scores");
+    const result: DecoderResult = {
+      lowRes: masks.data,
+      lowResSize: masks.dims[masks.dims.length - 1] as number,
+      iou: iou.data,
+      tokens: [1, 2, 3].slice(0, iou.data.length),
+    };
+    return result;
+  }
+
+  async release(): Promise<void> {
+    await this.encoder.release();
+    await this.decoder.release();
+  }
+}
+
+/** Opens an HF-layout model. */
+export async function openHfAdapter(
+  encoderPath: string,
+  decoderPath: string,
+  inputSize: number,
+  options: SessionOptions = {},
+): Promise<SamAdapter> {
+  const encoder = await createSession(encoderPath, options);
+  const decoder = await createSession(decoderPath, options);
+  if (!matchesHf(encoder, decoder)) {
+    throw new SamqError("invalid_model", describeMismatch("hf", encoder, decoder), { path: decoderPath });
+  }
+  return new HfAdapter(inputSize, encoder, decoder);
+}

