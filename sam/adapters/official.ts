@@ -66,11 +66,13 @@ class OfficialAdapter implements SamAdapter {
   async decode(embedding: ImageEmbedding, prompt: DecoderPrompt, sizes: { input: SizeHw; orig: SizeHw }) {
     const packed = packPromptsOfficial(prompt);
     const hasMask = prompt.maskInput !== undefined;
+    // The low-res mask side is 4× the embedding side (256 for a 1024 input).
+    const lowSide = this.inputSize / 4;
     const feeds: Record<string, ort.Tensor> = {
       image_embeddings: embedding.image_embeddings as ort.Tensor,
       point_coords: floatTensor(packed.coords, [1, packed.n, 2]),
       point_labels: floatTensor(packed.labels, [1, packed.n]),
-      mask_input: floatTensor(prompt.maskInput ?? new Float32Array(256 * 256), [1, 1, 256, 256]),
+      mask_input: floatTensor(prompt.maskInput ?? new Float32Array(lowSide * lowSide), [1, 1, lowSide, lowSide]),
       has_mask_input: floatTensor(new Float32Array([hasMask ? 1 : 0]), [1]),
       orig_im_size: floatTensor(new Float32Array([sizes.orig.h, sizes.orig.w]), [2]),
     };
