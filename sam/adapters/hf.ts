@@ -21,7 +21,8 @@ import { describeMismatch } from "./official.ts";
 import type { DecoderPrompt, DecoderResult, ImageEmbedding, SamAdapter } from "./types.ts";
 
 const HF_ENCODER_OUTPUTS = ["image_embeddings", "image_positional_embeddings"];
-const HF_DECODER_INPUTS = ["image_embeddings", "image_positional_embeddings", "input_points", "input_labels"];
+// `image_positional_embeddings` is optional: exporters drop it when the decoder recomputes it.
+const HF_DECODER_INPUTS = ["image_embeddings", "input_points", "input_labels"];
 const HF_DECODER_OUTPUTS = ["iou_scores", "pred_masks"];
 
 /** True when the sessions' IO names match the HF layout. */
@@ -52,10 +53,10 @@ class HfAdapter implements SamAdapter {
   async decode(embedding: ImageEmbedding, prompt: DecoderPrompt, _sizes: { input: SizeHw; orig: SizeHw }) {
     const pts = Array.from(prompt.points ?? []);
     const labels = Array.from(prompt.labels ?? []);
-    const feeds: Record<string, ort.Tensor> = {
-      image_embeddings: embedding.image_embeddings as ort.Tensor,
-      image_positional_embeddings: embedding.image_positional_embeddings as ort.Tensor,
-    };
+    const feeds: Record<string, ort.Tensor> = { image_embeddings: embedding.image_embeddings as ort.Tensor };
+    if (this.decoder.inputNames.includes("image_positional_embeddings")) {
+      feeds.image_positional_embeddings = embedding.image_positional_embeddings as ort.Tensor;
+    }
     if (prompt.box) {
       if (!this.decoder.inputNames.includes("input_boxes")) {
         throw new SamqError(
