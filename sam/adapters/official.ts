@@ -72,7 +72,12 @@ class OfficialAdapter implements SamAdapter {
       image_embeddings: embedding.image_embeddings as ort.Tensor,
       point_coords: floatTensor(packed.coords, [1, packed.n, 2]),
       point_labels: floatTensor(packed.labels, [1, packed.n]),
-      mask_input: floatTensor(prompt.maskInput ?? new Float32Array(lowSide * lowSide), [1, 1, lowSide, lowSide]),
+      mask_input: floatTensor(prompt.maskInput ?? new Float32Array(lowSide * lowSide), [
+        1,
+        1,
+        lowSide,
+        lowSide,
+      ]),
       has_mask_input: floatTensor(new Float32Array([hasMask ? 1 : 0]), [1]),
       orig_im_size: floatTensor(new Float32Array([sizes.orig.h, sizes.orig.w]), [2]),
     };
