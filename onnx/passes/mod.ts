@@ -1,0 +1,11 @@
+/**
+ * Graph passes, one per file: `(graph, options) → report`.
+ *
+ * @module
+ */
+export { addTaps } from "./add_taps.ts";
+export { exposeMultimask, type ExposeMultimaskReport } from "./expose_multimask.ts";
+export { extractSubgraph } from "./extract_subgraph.ts";
+export { fixInputShapes, type FixInputShapesReport } from "./fix_input_shapes.ts";
+export { foldConstants, type FoldConstantsOptions, type FoldConstantsReport } from "./fold_constants.ts";
+export { inferShapes, type InferShapesOptions, type InferShapesReport } from "./infer_shapes.ts";

@@ -1,0 +1,87 @@
+/**
+ * Audit helper: proves that a quantizer was active on a tensor. A fake-quantized tensor must take at most
+ * `maxLevels` distinct values per channel, and every value must lie on the quantizer's grid.
+ *
+ * | kind    | grid                                   | maxLevels  |
+ * |---------|----------------------------------------|------------|
+ * | uniform | Δ·(k − z), k integer ∈ [qmin, qmax]     | 2^b        |
+ * | log     | s·2^{−k/τ}, k integer ∈ [0, 2^b − 1], and 0 | 2^b + 1 |
+ *
+ * A value is on the grid when its code (x/Δ + z, or −τ·log2(x/s)) is within `tolerance` of an integer in
+ * range. The default tolerance 1e-3 (in code units) absorbs float32 rounding of Δ·(q − z) by a far margin
+ * while rejecting any unquantized float.
+ *
+ * @module
+ */
+import { channelLayout } from "../_layout.ts";
+import type { QuantizerParams } from "./quantizer_params.ts";
+import { uniformQRange } from "./uniform_qrange.ts";
+import { validateQuantizerParams } from "./validate_quantizer_params.ts";
+
+/** Result of {@link countDistinctOnGrid}. */
+export interface GridCount {
+  /** Largest number of distinct values in one channel (the whole tensor when per-tensor). */
+  maxDistinct: number;
+  /** Number of distinct values over the whole tensor. */
+  totalDistinct: number;
+  /** Allowed distinct values per channel: 2^b (uniform) or 2^b + 1 (log, with its zero). */
+  maxLevels: number;
+  /** Elements whose value is not on the grid (NaN counts as off-grid). */
+  offGrid: number;
+  /** `maxDistinct <= maxLevels && offGrid === 0`. */
+  ok: boolean;
+}
+
+/** Options of {@link countDistinctOnGrid}. */
+export interface GridCountOptions {
+  /** Distance in code units within which a value counts as on the grid. @default 1e-3 */
+  tolerance?: number;
+}
+
+/** Defaults of {@link GridCountOptions}. */
+export const GRID_COUNT_DEFAULTS = Object.freeze({ tolerance: 1e-3 });
+
+/** Counts distinct values of `values` (row-major `shape`) and checks them against the grid of `params`. */
+export function countDistinctOnGrid(
+  values: Float32Array,
+  shape: readonly number[],
+  params: QuantizerParams,
+  options: GridCountOptions = {},
+): GridCount {
+  validateQuantizerParams(params, shape);
+  const tol = options.tolerance ?? GRID_COUNT_DEFAULTS.tolerance;
+  const axis = params.kind === "uniform" ? params.axis : undefined;
+  const { channels, inner } = channelLayout(values.length, shape, axis);
+  const perChannel: Set<number>[] = Array.from({ length: channels }, () => new Set<number>());
+  const all = new Set<number>();
+  let offGrid = 0;
+  const levels = 2 ** params.bits;
+  const range = params.kind === "uniform"
+    ? uniformQRange(params.bits, params.symmetric)
+    : { qmin: 0, qmax: levels - 1 };
+  for (let i = 0; i < values.length; i++) {
+    const c = channels === 1 ? 0 : Math.floor(i / inner) % channels;
+    const v = values[i]!;
+    perChannel[c]!.add(v);
+    all.add(v);
+    let code: number;
+    if (params.kind === "uniform") {
+      code = v / params.scale[c]! + params.zeroPoint[c]!;
+    } else {
+      if (v === 0) continue;
+      code = -params.tau * Math.log2(v / params.scale);
+    }
+    const k = Math.round(code);
+    if (!(Math.abs(code - k) <= tol && k >= range.qmin && k <= range.qmax)) offGrid++;
+  }
+  let maxDistinct = 0;
+  for (const s of perChannel) maxDistinct = Math.max(maxDistinct, s.size);
+  const maxLevels = params.kind === "uniform" ? levels : levels + 1;
+  return {
+    maxDistinct,
+    totalDistinct: all.size,
+    maxLevels,
+    offGrid,
+    ok: maxDistinct <= maxLevels && offGrid === 0,
+  };
+}

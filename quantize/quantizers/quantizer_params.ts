@@ -1,0 +1,52 @@
+/**
+ * Quantizer parameter records, the contract between calibration (observers, searches) and the ONNX
+ * emitter. Plain JSON-serializable data except for the typed arrays (which `quant.json` writes as lists).
+ *
+ * Uniform affine (spec §1): q = clamp(⌊x/Δ⌉ + z, qmin, qmax), x̂ = Δ·(q − z).
+ *
+ * | variant     | z               | qmin        | qmax          |
+ * |-------------|-----------------|-------------|---------------|
+ * | asymmetric  | integer ∈ [0, 2^b − 1] (observer rule) | 0 | 2^b − 1 |
+ * | symmetric   | 0               | −2^{b−1}    | 2^{b−1} − 1   |
+ *
+ * Log (spec §4.3, §5): q = clamp(⌊−τ·log2(A/s)⌉, 0, 2^b − 1), Â = s·2^{−q/τ}, and Â = 0 where the
+ * rounded code is ≥ 2^b. τ = 1 is the log2 grid, τ = 2 the log√2 grid of RepQ-ViT.
+ *
+ * ⌊·⌉ is round-half-up, ⌊u + 0.5⌋ (see `round_half_up.ts`).
+ *
+ * @module
+ */
+
+/** Bit widths samq quantizes to. */
+export const BIT_WIDTHS = [2, 3, 4, 5, 6, 7, 8] as const;
+/** One of {@link BIT_WIDTHS}. */
+export type BitWidth = typeof BIT_WIDTHS[number];
+
+/** Uniform affine quantizer, per-tensor (`axis` absent, arrays of length 1) or per-channel along `axis`. */
+export interface UniformQuantizerParams {
+  kind: "uniform";
+  /** Bit width b. */
+  bits: BitWidth;
+  /** Symmetric: z = 0 and q ∈ [−2^{b−1}, 2^{b−1} − 1]; else q ∈ [0, 2^b − 1]. */
+  symmetric: boolean;
+  /** Step Δ > 0, one per channel (length 1 per-tensor). */
+  scale: Float32Array;
+  /** Integer-valued zero-point z, one per channel (all 0 when symmetric). */
+  zeroPoint: Float32Array;
+  /** Channel axis of the tensor for per-channel parameters; absent for per-tensor. */
+  axis?: number;
+}
+
+/** Log quantizer for post-softmax values in [0, 1] (always per-tensor). */
+export interface LogQuantizerParams {
+  kind: "log";
+  /** Bit width b. */
+  bits: BitWidth;
+  /** Grid base parameter τ: the grid is s·2^{−q/τ} (1: log2, 2: log√2, 4: 2^{1/4}). */
+  tau: number;
+  /** Top of the range s > 0 (values above s saturate to s). */
+  scale: number;
+}
+
+/** Any quantizer samq emits. */
+export type QuantizerParams = UniformQuantizerParams | LogQuantizerParams;
