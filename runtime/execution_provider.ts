@@ -70,7 +70,22 @@ function hasCudaLibrary(): boolean {
   }
 }
 
+/** True when the Vulkan loader can be opened (Dawn needs it for the WebGPU EP on Linux). */
+function hasVulkanLoader(): boolean {
+  try {
+    const lib = Deno.dlopen("libvulkan.so.1", {});
+    lib.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function probe(ep: ExecutionProvider): Promise<string | undefined> {
+  // Without a Vulkan loader, Dawn prints a warning to stderr and finds no adapter: answer without asking.
+  if (ep === "webgpu" && Deno.build.os === "linux" && !hasVulkanLoader()) {
+    return "No supported adapters: the Vulkan loader libvulkan.so.1 is not installed";
+  }
   const bytes = Uint8Array.from(atob(PROBE_MODEL_B64), (c) => c.charCodeAt(0));
   try {
     const session = await ort.InferenceSession.create(bytes, {
