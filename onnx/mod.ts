@@ -16,3 +16,4 @@
 export * from "./ir/mod.ts";
 export * from "./io/mod.ts";
 export * from "./passes/mod.ts";
+export * from "./grad/mod.ts";
