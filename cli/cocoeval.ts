@@ -15,12 +15,17 @@ import { runCli } from "../util/cli.ts";
 import { SamqError } from "../util/errors.ts";
 import { readJsonFile } from "../util/fs.ts";
 import {
+  accumulate,
   type CocoEvalOptions,
-  evaluateCoco,
+  evaluate,
   formatSummary,
   IOU_TYPES,
   type IouType,
   loadCocoGt,
+  loadResults,
+  perCategoryAp,
+  resolveParams,
+  summarize,
 } from "../eval/coco/mod.ts";
 
 const USAGE = `Usage: deno task cocoeval --gt GT.json --results RES.json --iou-type ${IOU_TYPES.join("|")}
@@ -71,26 +76,32 @@ async function main(): Promise<void> {
     }
     options.maxDets = m;
   }
-  const gt = loadCocoGt(await readJsonFile(values.gt), { path: values.gt });
-  const results = await readJsonFile(values.results);
-  let r;
-  try {
-    r = evaluateCoco(gt, results, options);
-  } catch (e) {
-    // Errors about the results name the results file.
-    if (e instanceof SamqError && e.path === undefined && e.message.includes("results")) {
-      throw new SamqError(e.code, `${e.message} (in "${values.results}")`, {
-        path: values.results,
-        ...(e.field === undefined ? {} : { field: e.field }),
-        cause: e,
-      });
-    }
-    throw e;
+  const gt = loadCocoGt(await readJson(values.gt), { path: values.gt });
+  const params = resolveParams(gt, options);
+  const dt = loadResults(gt, await readJson(values.results), params.iouType, { path: values.results });
+  const acc = accumulate(evaluate(gt, dt, params));
+  const summary = summarize(acc, params);
+  if (values.json) {
+    // deno-lint-ignore no-console
+    console.log(JSON.stringify({ stats: summary.stats, perCategory: perCategoryAp(acc, params) }));
+  } else {
+    // deno-lint-ignore no-console
+    console.log(formatSummary(summary, params.iouThrs));
   }
-  // deno-lint-ignore no-console
-  if (values.json) console.log(JSON.stringify({ stats: r.stats, perCategory: r.perCategory }));
-  // deno-lint-ignore no-console
-  else console.log(formatSummary({ stats: r.stats, rows: r.rows, named: r.summary }, r.params.iouThrs));
+}
+
+/** `readJsonFile`, with the parser's message (which may quote several lines of the file) on one line. */
+async function readJson(path: string): Promise<unknown> {
+  try {
+    return await readJsonFile(path);
+  } catch (e) {
+    if (!(e instanceof SamqError) || !/[\r\n]/.test(e.message)) throw e;
+    throw new SamqError(e.code, e.message.replace(/\s*[\r\n]+\s*/g, " "), {
+      ...(e.path === undefined ? {} : { path: e.path }),
+      ...(e.field === undefined ? {} : { field: e.field }),
+      cause: e,
+    });
+  }
 }
 
 if (import.meta.main) await runCli(main);

@@ -40,8 +40,12 @@ export function rleFromPolygon(xy: ArrayLike<number>, h: number, w: number): Rle
     const dx = Math.abs(xe - xs), dy = Math.abs(ys - ye);
     const flip = (dx >= dy && xs > xe) || (dx < dy && ys > ye);
     if (flip) {
-      [xs, xe] = [xe, xs];
-      [ys, ye] = [ye, ys];
+      let t = xs;
+      xs = xe;
+      xe = t;
+      t = ys;
+      ys = ye;
+      ye = t;
     }
     if (dx >= dy) {
       // A zero-length edge gives 0/0 = NaN in C; slope 0 reproduces pycocotools (spec §B3.4).
@@ -63,7 +67,8 @@ export function rleFromPolygon(xy: ArrayLike<number>, h: number, w: number): Rle
     }
   }
   // 2. Column crossings, downsampled to pixel toggle indices (column-major x·h + y).
-  const a: number[] = [];
+  const a = new Uint32Array(m + 1); // uint32 toggle indices: a native numeric sort
+  let na = 0;
   for (let j = 1; j < m; j++) {
     if (u[j] === u[j - 1]) continue;
     let xd = u[j]! < u[j - 1]! ? u[j]! : u[j]! - 1;
@@ -74,26 +79,28 @@ export function rleFromPolygon(xy: ArrayLike<number>, h: number, w: number): Rle
     if (yd < 0) yd = 0;
     else if (yd > h) yd = h;
     yd = Math.ceil(yd);
-    a.push(((xd | 0) * (h | 0) + yd) >>> 0);
+    a[na++] = ((xd | 0) * (h | 0) + yd) >>> 0;
   }
-  a.push((h * w) >>> 0);
-  // 3. Sorted toggle indices → run lengths, merging zero-length runs.
-  const sorted = Float64Array.from(a).sort();
+  a[na++] = (h * w) >>> 0;
+  // 3. Sorted toggle indices → run lengths, merging zero-length runs (uint32 sums, as in C).
+  const sorted = a.subarray(0, na).sort();
   let prev = 0;
-  for (let j = 0; j < sorted.length; j++) {
+  for (let j = 0; j < na; j++) {
     const t = sorted[j]!;
     sorted[j] = t - prev;
     prev = t;
   }
-  const b: number[] = [sorted[0]!];
-  for (let j = 1; j < sorted.length;) {
-    if (sorted[j]! > 0) b.push(sorted[j++]!);
+  const b = new Uint32Array(na);
+  b[0] = sorted[0]!;
+  let nb = 1;
+  for (let j = 1; j < na;) {
+    if (sorted[j]! > 0) b[nb++] = sorted[j++]!;
     else {
       j++;
-      if (j < sorted.length) b[b.length - 1]! += sorted[j++]!;
+      if (j < na) b[nb - 1]! += sorted[j++]!;
     }
   }
-  return { size: [h, w], counts: Uint32Array.from(b) };
+  return { size: [h, w], counts: b.slice(0, nb) };
 }
 
 /**

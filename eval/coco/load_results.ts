@@ -1,6 +1,6 @@
 /**
- * Detection results → an indexed data set, with pycocotools' `loadRes` semantics (coco.py:305-364, spec
- * §B2.3), without mutating the caller's objects.
+ * Detection results → a struct-of-arrays table, with pycocotools' `loadRes` semantics (coco.py:305-364,
+ * spec §B2.3), without mutating the caller's objects.
  *
  * - The branch is decided by the **first** result only: a non-empty `bbox` → bbox branch, otherwise
  *   `segmentation` → segm branch (captions and keypoints are not supported).
@@ -8,23 +8,28 @@
  *   [[x1, y1, x1, y2, x2, y2, x2, y1]]. A segm result that also carries `bbox` therefore gets the **box**
  *   area (this changes small/medium/large buckets), exactly as pycocotools; drop `bbox` to avoid it.
  * - segm branch: area = mask area, bbox = `rleToBbox` when absent.
- * - Every result gets id = index + 1 and iscrowd = 0 (any given `id` is overwritten, as in pycocotools).
+ * - Result i gets id = i + 1 and iscrowd = 0 (any given `id` is overwritten, as in pycocotools).
+ *
+ * Storage (why: 500,000 results as objects with one small typed array each cost seconds of GC and GBs):
+ * `imageId`, `categoryId`, `score`, `area` are `Float64Array`s indexed by result position, `bbox` is n×4
+ * ([x, y, w, h] at 4i), and for `iouType` "segm" every result's mask sits in one {@link RleStore}
+ * (mask i = result i; compressed strings are validated, measured and kept as strings, see rle_store.ts).
  *
  * Stricter than pycocotools (these would crash it or be silently dropped): a result with an unknown
  * `image_id` or `category_id` (`not_found`), a missing `score`/`bbox`/`segmentation` (`invalid_file`), a mask
  * whose `size` differs from its image (`invalid_file`). Every error names the record as a JSON pointer
  * ("/12/category_id").
  *
- * Empty results: pycocotools raises `IndexError`; here an empty list gives a data set with no annotations,
- * and the evaluation then reads as "nothing was detected": every category with GT has precision 0 and
- * recall 0 (so AP = AR = 0), categories without GT stay −1 and are excluded.
+ * Empty results: pycocotools raises `IndexError`; here an empty list gives a table with no results, and the
+ * evaluation then reads as "nothing was detected": every category with GT has precision 0 and recall 0
+ * (so AP = AR = 0), categories without GT stay −1 and are excluded.
  *
  * @module
  */
-import type { CocoAnnotation, CocoGt } from "./coco_gt.ts";
+import type { CocoGt, CocoImage } from "./coco_gt.ts";
 import { fail, isRecord, optBox, reqNumber, type Where } from "./_validate.ts";
 import { annToRle } from "./ann_to_rle.ts";
-import { rleArea, rleToBbox } from "./rle_ops.ts";
+import { RleStore } from "./rle_store.ts";
 import { SamqError } from "../../util/errors.ts";
 
 /** The IoU types supported by the evaluator. */
@@ -38,9 +43,76 @@ export interface LoadResultsOptions {
   path?: string;
 }
 
+/** Indexed detection results (result i has id i + 1 and iscrowd 0). */
+export interface CocoResults {
+  /** The IoU type the table was loaded for ("segm" keeps the masks). */
+  iouType: IouType;
+  /** Number of results. */
+  n: number;
+  imageId: Float64Array;
+  categoryId: Float64Array;
+  score: Float64Array;
+  /** `loadRes` area: box w·h (bbox branch) or mask area (segm branch). */
+  area: Float64Array;
+  /** n×4, [x, y, w, h] at 4i: as given, or `rleToBbox` of the mask (segm branch without `bbox`). */
+  bbox: Float64Array;
+  /** iouType "segm": mask i of result i; null for "bbox". */
+  masks: RleStore | null;
+  /** File the results came from, for error messages. */
+  path?: string;
+}
+
+function num(where: Where, r: Record<string, unknown>, i: number, key: string): number {
+  const v = r[key];
+  if (typeof v === "number" && Number.isFinite(v)) return v;
+  return reqNumber(where, r, `/${i}`, key); // throws the standard message
+}
+
+function box4(where: Where, r: Record<string, unknown>, i: number): number[] | undefined {
+  const v = r.bbox;
+  if (v === undefined) return undefined;
+  if (Array.isArray(v) && v.length === 4) {
+    const [a, b, c, d] = v as unknown[];
+    if (
+      typeof a === "number" && Number.isFinite(a) && typeof b === "number" && Number.isFinite(b) &&
+      typeof c === "number" && Number.isFinite(c) && typeof d === "number" && Number.isFinite(d)
+    ) return v as number[];
+  }
+  return optBox(where, r, `/${i}`); // throws the standard message
+}
+
+/** Appends the mask of `seg` for result `i` (on image `img`) to `store`. */
+function appendMask(where: Where, i: number, seg: unknown, img: CocoImage, store: RleStore): void {
+  if (isRecord(seg) && Array.isArray(seg.size)) {
+    const size: unknown[] = seg.size;
+    const h = size[0], w = size[1];
+    if (h !== img.height || w !== img.width) {
+      fail(
+        where,
+        `/${i}/segmentation/size`,
+        `is ${JSON.stringify(size)} but image ${img.id} is [${img.height}, ${img.width}]`,
+      );
+    }
+    // Compressed string with a valid size: decoded straight into the store.
+    if (
+      size.length === 2 && typeof seg.counts === "string" && Number.isInteger(h) && Number.isInteger(w) &&
+      (h as number) >= 0 && (w as number) >= 0 &&
+      store.appendString(seg.counts, h as number, w as number) >= 0
+    ) return;
+  }
+  // Polygons, uncompressed RLE, and every malformed case: the reference path (and its error message).
+  try {
+    const rle = annToRle(seg, img.height, img.width);
+    store.appendCounts(rle.counts, rle.size[0], rle.size[1]);
+  } catch (e) {
+    if (e instanceof SamqError) fail(where, `/${i}/segmentation`, e.message.replace(/^Cannot [^:]*: /, ""));
+    throw e;
+  }
+}
+
 /**
- * Indexes `results` against `gt` (`loadRes`). The returned data set shares the GT images and categories.
- * @param iouType "segm" needs a mask (or a box polygon) per result; "bbox" needs or derives a box
+ * Indexes `results` against `gt` (`loadRes`).
+ * @param iouType "segm" keeps a mask (or box polygon) per result; "bbox" needs or derives a box
  * @throws {SamqError} `not_found` for unknown image/category ids, `invalid_file` for malformed records
  */
 export function loadResults(
@@ -48,7 +120,7 @@ export function loadResults(
   results: unknown,
   iouType: IouType = "segm",
   options: LoadResultsOptions = {},
-): CocoGt {
+): CocoResults {
   const where: Where = { path: options.path, what: "results" };
   if (!Array.isArray(results)) fail(where, "/", "must be a list of results");
   const first = results[0];
@@ -56,83 +128,59 @@ export function loadResults(
   if (isRecord(first) && !bboxBranch && first.segmentation === undefined) {
     fail(where, "/0", 'has neither "bbox" nor "segmentation" (captions and keypoints are not supported)');
   }
-  const annotations: CocoAnnotation[] = [];
-  const anns = new Map<number, CocoAnnotation>();
-  const imgToAnns = new Map<number, CocoAnnotation[]>();
-  results.forEach((r: unknown, i: number) => {
-    const ptr = `/${i}`;
-    if (!isRecord(r)) fail(where, ptr, "must be an object");
-    const imageId = reqNumber(where, r, ptr, "image_id");
+  const n = results.length;
+  const t: CocoResults = {
+    iouType,
+    n,
+    imageId: new Float64Array(n),
+    categoryId: new Float64Array(n),
+    score: new Float64Array(n),
+    area: new Float64Array(n),
+    bbox: new Float64Array(4 * n),
+    masks: null,
+  };
+  const keep = iouType === "segm";
+  // Masks are decoded in both modes (segm-branch area and box need them); "bbox" reuses one scratch mask.
+  const store = new RleStore(keep ? n : 1);
+  for (let i = 0; i < n; i++) {
+    const r: unknown = results[i];
+    if (!isRecord(r)) fail(where, `/${i}`, "must be an object");
+    const imageId = num(where, r, i, "image_id");
     const img = gt.imgs.get(imageId);
-    if (img === undefined) fail(where, `${ptr}/image_id`, `refers to unknown image ${imageId}`, "not_found");
-    const catId = reqNumber(where, r, ptr, "category_id");
+    if (img === undefined) fail(where, `/${i}/image_id`, `refers to unknown image ${imageId}`, "not_found");
+    const catId = num(where, r, i, "category_id");
     if (!gt.cats.has(catId)) {
-      fail(where, `${ptr}/category_id`, `refers to unknown category ${catId}`, "not_found");
+      fail(where, `/${i}/category_id`, `refers to unknown category ${catId}`, "not_found");
     }
-    const score = reqNumber(where, r, ptr, "score");
-    const ann: CocoAnnotation = {
-      id: i + 1,
-      image_id: imageId,
-      category_id: catId,
-      area: 0,
-      iscrowd: 0,
-      score,
-      index: i,
-    };
-    const bbox = optBox(where, r, ptr);
+    t.imageId[i] = imageId;
+    t.categoryId[i] = catId;
+    t.score[i] = num(where, r, i, "score");
+    const bbox = box4(where, r, i);
+    if (!keep) store.clear();
     if (bboxBranch) {
-      if (bbox === undefined) fail(where, `${ptr}/bbox`, 'is missing field "bbox"');
+      if (bbox === undefined) fail(where, `/${i}/bbox`, 'is missing field "bbox"');
       const [x1, y1, w, h] = bbox as [number, number, number, number];
-      ann.bbox = bbox;
-      ann.area = w * h;
-      ann.segmentation = r.segmentation !== undefined
-        ? r.segmentation
-        : [[x1, y1, x1, y1 + h, x1 + w, y1 + h, x1 + w, y1]];
-      if (r.segmentation !== undefined && iouType === "segm") {
-        ann.rle = toRle(where, ptr, r.segmentation, img);
+      t.bbox.set(bbox, 4 * i);
+      t.area[i] = w * h;
+      if (keep) {
+        const seg = r.segmentation !== undefined
+          ? r.segmentation
+          : [[x1, y1, x1, y1 + h, x1 + w, y1 + h, x1 + w, y1]];
+        appendMask(where, i, seg, img, store);
       }
     } else {
-      if (r.segmentation === undefined) fail(where, `${ptr}/segmentation`, 'is missing field "segmentation"');
+      if (r.segmentation === undefined) fail(where, `/${i}/segmentation`, 'is missing field "segmentation"');
       if (!isRecord(r.segmentation)) {
-        fail(where, `${ptr}/segmentation`, "must be an RLE object {size, counts}");
+        fail(where, `/${i}/segmentation`, "must be an RLE object {size, counts}");
       }
-      const rle = toRle(where, ptr, r.segmentation, img);
-      ann.segmentation = r.segmentation;
-      ann.rle = rle;
-      ann.area = rleArea(rle);
-      ann.bbox = bbox ?? rleToBbox(rle);
+      appendMask(where, i, r.segmentation, img, store);
+      const m = store.n - 1;
+      t.area[i] = store.area[m]!;
+      const src = bbox ?? store.box, o = bbox === undefined ? 4 * m : 0;
+      for (let j = 0; j < 4; j++) t.bbox[4 * i + j] = src[o + j]!;
     }
-    annotations.push(ann);
-    anns.set(ann.id, ann);
-    const l = imgToAnns.get(imageId);
-    if (l === undefined) imgToAnns.set(imageId, [ann]);
-    else l.push(ann);
-  });
-  const dt: CocoGt = {
-    images: gt.images,
-    annotations,
-    categories: gt.categories,
-    imgs: gt.imgs,
-    anns,
-    cats: gt.cats,
-    imgToAnns,
-  };
-  if (options.path !== undefined) dt.path = options.path;
-  return dt;
-}
-
-function toRle(where: Where, ptr: string, seg: unknown, img: { id: number; height: number; width: number }) {
-  if (isRecord(seg) && Array.isArray(seg.size) && (seg.size[0] !== img.height || seg.size[1] !== img.width)) {
-    fail(
-      where,
-      `${ptr}/segmentation/size`,
-      `is ${JSON.stringify(seg.size)} but image ${img.id} is [${img.height}, ${img.width}]`,
-    );
   }
-  try {
-    return annToRle(seg, img.height, img.width);
-  } catch (e) {
-    if (e instanceof SamqError) fail(where, `${ptr}/segmentation`, e.message.replace(/^Cannot [^:]*: /, ""));
-    throw e;
-  }
+  if (keep) t.masks = store;
+  if (options.path !== undefined) t.path = options.path;
+  return t;
 }

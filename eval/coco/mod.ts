@@ -3,7 +3,8 @@
  *
  * - Mask API: RLE encode/decode (column-major runs starting with zeros), the compressed string codec,
  *   polygon/box rasterisation (`frPoly`/`frBbox`), area, box, merge and IoU with crowd semantics.
- * - Dataset: `loadCocoGt` (index) and `loadResults` (`loadRes` semantics, without mutating the input).
+ * - Dataset: `loadCocoGt` (index) and `loadResults` (`loadRes` semantics, without mutating the input,
+ *   into a struct-of-arrays table with all masks in one `RleStore`).
  * - Metric: `evaluate` → `accumulate` → `summarize` (12 stats), or everything at once with `evaluateCoco`;
  *   `formatSummary` prints pycocotools' 12-line summary.
  *
@@ -22,11 +23,12 @@ export { rleFromString, rleToString } from "./rle_string.ts";
 export { rleFromBbox, rleFromPolygon, rleFromPolygons } from "./fr_poly.ts";
 export { rleArea, rleMerge, rleToBbox } from "./rle_ops.ts";
 export { bboxIou, rleIou } from "./iou.ts";
+export { decodeRleString, RleStore, runsArea, runsIou, runsToBbox } from "./rle_store.ts";
 export type { Segmentation } from "./ann_to_rle.ts";
 export { annToRle } from "./ann_to_rle.ts";
 export type { CocoAnnotation, CocoCategory, CocoGt, CocoImage, LoadCocoGtOptions } from "./coco_gt.ts";
 export { loadCocoGt } from "./coco_gt.ts";
-export type { IouType, LoadResultsOptions } from "./load_results.ts";
+export type { CocoResults, IouType, LoadResultsOptions } from "./load_results.ts";
 export { IOU_TYPES, loadResults } from "./load_results.ts";
 export type { CocoEvalOptions, CocoEvalParams } from "./params.ts";
 export { DEFAULTS, linspace, resolveParams } from "./params.ts";

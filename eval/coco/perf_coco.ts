@@ -1,19 +1,34 @@
 /**
  * COCO evaluation benchmark (not a test): a large deterministic synthetic case, timed phase by phase.
  *
- *   deno run -A eval/coco/perf_coco.ts [--scale 1] [--seed 1] [--iou-type segm,bbox]
+ *   deno run -A eval/coco/perf_coco.ts [--scale 1] [--seed 1] [--iou-type segm,bbox] [--reference]
+ *
+ * Each phase reports wall time `s` and the process CPU time `cpuS` (user + system, all threads: GC
+ * helpers included), which is the steadier number on a shared machine.
  *
  * Scale 1 = 5,000 images of 640×480, ~36,000 GT instances (polygons, ~3% crowd RLE), 80 categories and
  * 100 detections per image (70% jittered copies of GT objects, 30% random), as compressed-RLE masks
  * (segm) or boxes (bbox). Reports wall time and RSS after each phase (JSON parse + index, loadResults,
  * evaluate, accumulate, summarize) and the peak RSS seen, one JSON line per IoU type on stdout.
+ * `--reference` times the kept pre-optimisation path (`_reference_*.ts`: one object per result and per
+ * per-image record) instead, for before/after comparisons on the same machine; "loadResults" includes
+ * `JSON.parse` of the results text in both.
+ *
+ * Run with `--v8-flags=--expose-gc` to also get `liveMiB` per phase: V8 heap + external (typed array)
+ * memory after a full GC, with everything the evaluation produced so far still referenced — the memory
+ * the evaluation itself holds, which must grow with the input, not with images × categories (the GCs
+ * move work out of the timed phases, so take timings from a run without the flag).
  *
  * @module
  */
 import { parseArgs } from "node:util";
+import process from "node:process";
 import { createPrng, type Prng } from "../../util/prng.ts";
 import { runCli } from "../../util/cli.ts";
 import { SamqError } from "../../util/errors.ts";
+import { referenceLoadResults } from "./_reference_load_results.ts";
+import { referenceEvaluate } from "./_reference_evaluate.ts";
+import { referenceAccumulate } from "./_reference_accumulate.ts";
 import {
   accumulate,
   evaluate,
@@ -155,7 +170,12 @@ export function generate(images: number, seed: number) {
 function main(): Promise<void> {
   const { values } = parseArgs({
     args: Deno.args,
-    options: { scale: { type: "string" }, seed: { type: "string" }, "iou-type": { type: "string" } },
+    options: {
+      scale: { type: "string" },
+      seed: { type: "string" },
+      "iou-type": { type: "string" },
+      reference: { type: "boolean" },
+    },
   });
   const scale = Number(values.scale ?? "1");
   if (!(scale > 0)) {
@@ -168,28 +188,47 @@ function main(): Promise<void> {
   const genS = (performance.now() - t0) / 1000;
   for (const iouType of types) {
     let peak = Deno.memoryUsage().rss;
-    const phases: Record<string, { s: number; rssMiB: number }> = {};
+    const phases: Record<string, { s: number; cpuS: number; rssMiB: number; liveMiB?: number }> = {};
+    const gc = (globalThis as { gc?: () => void }).gc;
     const time = <T>(name: string, f: () => T): T => {
       const s = performance.now();
+      const c = process.cpuUsage();
       const r = f();
       const rss = Deno.memoryUsage().rss;
+      const cpu = process.cpuUsage(c);
       peak = Math.max(peak, rss);
-      phases[name] = { s: +((performance.now() - s) / 1000).toFixed(3), rssMiB: Math.round(rss / 2 ** 20) };
+      phases[name] = {
+        s: +((performance.now() - s) / 1000).toFixed(3),
+        cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(3),
+        rssMiB: Math.round(rss / 2 ** 20),
+      };
+      if (gc !== undefined) {
+        gc();
+        const m = Deno.memoryUsage();
+        phases[name]!.liveMiB = Math.round((m.heapUsed + m.external) / 2 ** 20);
+      }
       return r;
     };
+    const ref = values.reference === true;
     const gt = time("loadGt", () => loadCocoGt(JSON.parse(data.gt)));
-    const dt = time(
-      "loadResults",
-      () => loadResults(gt, JSON.parse(iouType === "segm" ? data.segm : data.bbox), iouType),
-    );
+    const text = iouType === "segm" ? data.segm : data.bbox;
     const params = resolveParams(gt, { iouType });
-    const ev = time("evaluate", () => evaluate(gt, dt, params));
-    const acc = time("accumulate", () => accumulate(ev));
+    let acc;
+    if (ref) {
+      const dt = time("loadResults", () => referenceLoadResults(gt, JSON.parse(text), iouType));
+      const ev = time("evaluate", () => referenceEvaluate(gt, dt, params));
+      acc = time("accumulate", () => referenceAccumulate(ev));
+    } else {
+      const dt = time("loadResults", () => loadResults(gt, JSON.parse(text), iouType));
+      const ev = time("evaluate", () => evaluate(gt, dt, params));
+      acc = time("accumulate", () => accumulate(ev));
+    }
     const sum = time("summarize", () => summarize(acc, params));
     const total = Object.values(phases).reduce((s, p) => s + p.s, 0);
     // deno-lint-ignore no-console
     console.log(JSON.stringify({
       iouType,
+      impl: ref ? "reference" : "optimized",
       images,
       gtInstances: data.annotations,
       detections: images * 100,
