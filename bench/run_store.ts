@@ -1,0 +1,227 @@
+/**
+ * The run store (DESIGN §2 "Results"): one folder per run holding `records.jsonl`, one JSON record per
+ * line, each with a `schema` tag and a `key` (the sha256 of the record's identity, see
+ * `eval/record_key.ts`), so that a rerun skips finished work.
+ *
+ * Crash safety. A record is appended as **one** `write` of the complete line (JSON + "\n") on a file
+ * opened with O_APPEND, then `fdatasync` (`Deno.FsFile.syncData`). A process killed mid-write can leave
+ * at most one incomplete last line (no trailing newline); {@link openRunStore} detects it, truncates the
+ * file back to the last complete line and reports it in `recovered`. Concurrent appenders (shards
+ * writing the same file) cannot interleave within a line, because O_APPEND writes of a few KiB to a
+ * local file are atomic on Linux.
+ *
+ * Compatibility. Every complete line must parse as a JSON object whose `schema` equals the store's
+ * schema (default {@link EVAL_RECORD_SCHEMA}) and that carries a string `key`; anything else makes
+ * `openRunStore` fail before any work starts (`incompatible` for another schema, `invalid_file` for a
+ * corrupt line), naming the file and the line.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { SamqError } from "../util/errors.ts";
+import { EVAL_RECORD_SCHEMA } from "../eval/record.ts";
+
+/** File name of the records inside a run folder. */
+export const RUN_STORE_FILE = "records.jsonl";
+
+/** A stored record: at least a schema tag and a key. */
+export interface StoredRecord {
+  schema: string;
+  key: string;
+  [field: string]: unknown;
+}
+
+/** Options of {@link openRunStore}. */
+export interface OpenRunStoreOptions {
+  /**
+   * The schema every record of the store must carry (and every appended record must carry).
+   * @default EVAL_RECORD_SCHEMA ("samq.eval/1")
+   */
+  schema?: string;
+}
+
+/** An open run store. */
+export interface RunStore<R extends StoredRecord = StoredRecord> {
+  /** The run folder. */
+  readonly dir: string;
+  /** The JSONL file. */
+  readonly path: string;
+  /** The schema tag of the records. */
+  readonly schema: string;
+  /** Bytes of an incomplete last line removed on open (0 when the file was clean). */
+  readonly recovered: number;
+  /**
+   * Appends one record atomically (one O_APPEND write of the full line, then fsync).
+   * @throws {SamqError} `invalid_argument` for a record with another schema, no key, or a key already
+   *   present; `io` when the write fails.
+   */
+  append(record: R): Promise<void>;
+  /** Whether a record with `key` is present. */
+  has(key: string): boolean;
+  /** The record with `key`, if present. */
+  get(key: string): R | undefined;
+  /** Every record, in append order (a copy of the list). */
+  records(): R[];
+}
+
+const NL = 0x0a;
+
+/**
+ * Opens (creating the folder and file if needed) the run store in `dir`.
+ *
+ * @param dir Run folder, e.g. `runs/eval`.
+ * @param options The expected record schema.
+ * @returns The store with its records loaded.
+ * @throws {SamqError} `io` when the folder cannot be created or the file read/repaired;
+ *   `invalid_file` for a corrupt complete line (field = `line N`); `incompatible` for a record written with
+ *   another schema (field = `line N/schema`).
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { openRunStore } from "./run_store.ts";
+ * const store = await openRunStore("runs/eval");
+ * if (!store.has(record.key)) await store.append(record);
+ * ```
+ */
+export async function openRunStore<R extends StoredRecord = StoredRecord>(
+  dir: string,
+  options: OpenRunStoreOptions = {},
+): Promise<RunStore<R>> {
+  const schema = options.schema ?? EVAL_RECORD_SCHEMA;
+  const path = join(dir, RUN_STORE_FILE);
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new SamqError("io", `Cannot create run folder "${dir}": ${(e as Error).message}`, {
+      path: dir,
+      cause: e,
+    });
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) {
+      throw new SamqError("io", `Cannot read run store "${path}": ${(e as Error).message}`, {
+        path,
+        cause: e,
+      });
+    }
+    bytes = new Uint8Array(0);
+  }
+  const complete = bytes.length === 0 ? 0 : bytes.lastIndexOf(NL) + 1;
+  const recovered = bytes.length - complete;
+  if (recovered > 0) {
+    try {
+      await Deno.truncate(path, complete);
+    } catch (e) {
+      throw new SamqError(
+        "io",
+        `Cannot repair run store "${path}": truncating its incomplete last line failed: ${
+          (e as Error).message
+        }`,
+        { path, cause: e },
+      );
+    }
+  }
+  const list = parseLines(new TextDecoder().decode(bytes.subarray(0, complete)), path, schema) as R[];
+  const byKey = new Map<string, R>();
+  for (const r of list) byKey.set(r.key, r);
+  return {
+    dir,
+    path,
+    schema,
+    recovered,
+    has: (key) => byKey.has(key),
+    get: (key) => byKey.get(key),
+    records: () => list.slice(),
+    async append(record) {
+      if (record.schema !== schema) {
+        throw new SamqError(
+          "invalid_argument",
+          `Cannot append to "${path}": record schema "${String(record.schema)}" is not "${schema}"`,
+          { path, field: "schema" },
+        );
+      }
+      if (typeof record.key !== "string" || record.key === "") {
+        throw new SamqError("invalid_argument", `Cannot append to "${path}": the record has no key`, {
+          path,
+          field: "key",
+        });
+      }
+      if (byKey.has(record.key)) {
+        throw new SamqError(
+          "invalid_argument",
+          `Cannot append to "${path}": a record with key "${record.key}" is already stored`,
+          { path, field: "key" },
+        );
+      }
+      const line = new TextEncoder().encode(JSON.stringify(record) + "\n");
+      await appendLine(path, line);
+      list.push(record);
+      byKey.set(record.key, record);
+    },
+  };
+}
+
+function parseLines(text: string, path: string, schema: string): StoredRecord[] {
+  const out: StoredRecord[] = [];
+  const lines = text.split("\n");
+  lines.pop(); // the text ends with "\n" (or is empty)
+  lines.forEach((line, i) => {
+    const n = i + 1;
+    if (line.trim() === "") return;
+    let rec: unknown;
+    try {
+      rec = JSON.parse(line);
+    } catch (e) {
+      throw new SamqError("invalid_file", `Cannot read run store "${path}": line ${n} is not valid JSON`, {
+        path,
+        field: `line ${n}`,
+        cause: e,
+      });
+    }
+    const r = rec as Record<string, unknown>;
+    if (rec === null || typeof rec !== "object" || Array.isArray(rec)) {
+      throw new SamqError("invalid_file", `Cannot read run store "${path}": line ${n} is not a JSON object`, {
+        path,
+        field: `line ${n}`,
+      });
+    }
+    if (r.schema !== schema) {
+      throw new SamqError(
+        "incompatible",
+        `Cannot use run store "${path}": line ${n} has schema ${
+          JSON.stringify(r.schema ?? null)
+        }, this samq writes "${schema}" (use another --out folder)`,
+        { path, field: `line ${n}/schema` },
+      );
+    }
+    if (typeof r.key !== "string" || r.key === "") {
+      throw new SamqError("invalid_file", `Cannot read run store "${path}": line ${n} has no "key"`, {
+        path,
+        field: `line ${n}/key`,
+      });
+    }
+    out.push(r as StoredRecord);
+  });
+  return out;
+}
+
+async function appendLine(path: string, line: Uint8Array): Promise<void> {
+  let file: Deno.FsFile | undefined;
+  try {
+    file = await Deno.open(path, { append: true, create: true });
+    // One write call for the whole line; a short write (not expected for regular files) is completed.
+    let done = await file.write(line);
+    while (done < line.length) done += await file.write(line.subarray(done));
+    await file.syncData();
+  } catch (e) {
+    throw new SamqError("io", `Cannot append to run store "${path}": ${(e as Error).message}`, {
+      path,
+      cause: e,
+    });
+  } finally {
+    file?.close();
+  }
+}

