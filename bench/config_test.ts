@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { REPO_ROOT } from "../util/paths.ts";
+import { readJsonFile } from "../util/fs.ts";
+import { compareBits, parseBits } from "./bits.ts";
+import { BENCH_DEFAULTS, parseBenchConfig } from "./config.ts";
+import { applyBenchFlags, splitDatasetSpecs } from "./config_flags.ts";
+import { benchUsage } from "./bench_command.ts";
+import { isSamqError } from "./_test_helpers.ts";
+
+const MIN = { models: ["m"], datasets: ["d"] };
+
+Deno.test("parseBits() normalizes wXaY and refuses other text or widths out of range", () => {
+  assert.deepEqual(parseBits("W4A8"), { name: "w4a8", w: 4, a: 8 });
+  for (const bad of ["w1a4", "w4", "int8", "w4a17", ""]) {
+    assert.throws(() => parseBits(bad, "/bits/0"), isSamqError("invalid_argument", "/bits/0"));
+  }
+});
+
+Deno.test("compareBits() orders fp32 first, then more weight bits, then more activation bits", () => {
+  assert.deepEqual(["w4a4", "w2a2", "fp32", "w6a6", "w4a8"].sort(compareBits), [
+    "fp32",
+    "w6a6",
+    "w4a8",
+    "w4a4",
+    "w2a2",
+  ]);
+});
+
+Deno.test("parseBenchConfig() fills every default from BENCH_DEFAULTS", () => {
+  const c = parseBenchConfig(MIN);
+  assert.deepEqual(c.models, ["m"]);
+  assert.deepEqual(c.datasets, [{ spec: "d", fallback: null }]);
+  const { models: _m, datasets: _d, ...rest } = c;
+  assert.deepEqual(rest, { ...BENCH_DEFAULTS, methods: BENCH_DEFAULTS.methods.map((m) => ({ ...m })) });
+});
+
+Deno.test("parseBenchConfig() reads method grids, float in bits, limits and dataset fallbacks", () => {
+  const c = parseBenchConfig({
+    ...MIN,
+    datasets: [{ spec: "coco-tiny:val", fallback: "synthetic:seed=1,n=2,size=64" }],
+    methods: ["repq-vit", { name: "pq-sam", options: { lambda: 10 }, grid: { alpha: [0.2, 0.3] } }],
+    bits: ["W6A6", "float", "w4a4", "w6a6"],
+    limits: { point: 10, auto: null },
+    calibration: { spec: "coco-tiny:train", n: 8 },
+  });
+  assert.deepEqual(c.methods.map((m) => m.name), ["float", "repq-vit", "pq-sam"]);
+  assert.deepEqual(c.methods[2], { name: "pq-sam", options: { lambda: 10 }, grid: { alpha: [0.2, 0.3] } });
+  assert.deepEqual(c.bits, ["w6a6", "w4a4"]);
+  assert.deepEqual(c.limits, { point: 10, box: null, auto: null, detbox: null });
+  assert.deepEqual(c.datasets[0], { spec: "coco-tiny:val", fallback: "synthetic:seed=1,n=2,size=64" });
+  assert.deepEqual(c.calibration, { spec: "coco-tiny:train", fallback: null, n: 8 });
+});
+
+Deno.test("parseBenchConfig() names the file and the JSON pointer of a bad field", () => {
+  const cases: [Record<string, unknown>, string][] = [
+    [{ ...MIN, bits: ["w4a4", "w9"] }, "/bits/1"],
+    [{ ...MIN, modes: ["point", "clicks"] }, "/modes/1"],
+    [{ ...MIN, ep: "tpu" }, "/ep"],
+    [{ ...MIN, granularity: "per-row" }, "/granularity"],
+    [{ ...MIN, limits: { point: 0 } }, "/limits/point"],
+    [{ ...MIN, extra: 1 }, "/extra"],
+    [{ ...MIN, schema: "samq.bench/0" }, "/schema"],
+    [{ ...MIN, methods: [{ name: "x", grid: { a: [] } }] }, "/methods/0/grid/a"],
+    [{ ...MIN, methods: [{ name: "x", options: { a: 1 }, grid: { a: [1, 2] } }] }, "/methods/0/grid/a"],
+    [{ ...MIN, models: ["m", "m"] }, "/models"],
+    [{ datasets: ["d"] }, "/models"],
+    [{ ...MIN, name: "a b" }, "/name"],
+  ];
+  for (const [raw, field] of cases) {
+    assert.throws(() => parseBenchConfig(raw, { path: "c.json" }), (e) => {
+      isSamqError("invalid_file", field)(e);
+      assert.equal((e as { path?: string }).path, "c.json");
+      return true;
+    });
+  }
+});
+
+Deno.test("applyBenchFlags() replaces only the fields whose flags are set", () => {
+  const file = { ...MIN, methods: ["float", "pq-sam"], seed: 3, calibration: { spec: "a", n: 4 } };
+  const out = applyBenchFlags(file, {
+    bits: "w4a4,w2a2",
+    limit: "point=5,auto=all",
+    "calib-n": "16",
+    "method-option": ["pq-sam.lambda=6"],
+    grid: ["pq-sam.alpha=0.2,0.3", "pq-sam.mode=a,b"],
+  });
+  const c = parseBenchConfig(out);
+  assert.equal(c.seed, 3);
+  assert.deepEqual(c.bits, ["w4a4", "w2a2"]);
+  assert.deepEqual(c.limits, { point: 5, box: null, auto: null, detbox: null });
+  assert.deepEqual(c.calibration, { spec: "a", fallback: null, n: 16 });
+  assert.deepEqual(c.methods[1], {
+    name: "pq-sam",
+    options: { lambda: 6 },
+    grid: { alpha: [0.2, 0.3], mode: ["a", "b"] },
+  });
+  assert.deepEqual(file.methods, ["float", "pq-sam"], "the file config is not mutated");
+});
+
+Deno.test("splitDatasetSpecs() keeps synthetic parameters with their spec", () => {
+  assert.deepEqual(splitDatasetSpecs("synthetic:seed=1,n=8,size=64,coco-tiny:val,dsb2018"), [
+    "synthetic:seed=1,n=8,size=64",
+    "coco-tiny:val",
+    "dsb2018",
+  ]);
+});
+
+Deno.test("applyBenchFlags() names the flag of an unparsable value", () => {
+  assert.throws(() => applyBenchFlags(MIN, { seed: "x" }), isSamqError("invalid_argument", "seed"));
+  assert.throws(() => applyBenchFlags(MIN, { limit: "clicks=3" }), isSamqError("invalid_argument", "limit"));
+  assert.throws(
+    () => applyBenchFlags(MIN, { methods: "float", "method-option": ["qdrop.x=1"] }),
+    isSamqError("invalid_argument", "method-option"),
+  );
+  assert.throws(() => applyBenchFlags(MIN, { grid: ["nodot=1"] }), isSamqError("invalid_argument", "grid"));
+});
+
+Deno.test("benchUsage() shows the defaults of BENCH_DEFAULTS", () => {
+  const help = benchUsage();
+  const d = BENCH_DEFAULTS;
+  assert.ok(help.includes(`(default: ${d.methods.map((m) => m.name).join(",")})`));
+  assert.ok(help.includes(`(default: ${d.bits.map((b) => b.toUpperCase()).join(",")})`));
+  assert.ok(help.includes(`(default: ${d.modes.join(",")})`));
+  assert.ok(help.includes(`calibration dataset (default: ${d.calibration.spec})`));
+  assert.ok(help.includes(`calibration images (default: ${d.calibration.n})`));
+  assert.ok(help.includes(`(default: ${d.ep})`) && help.includes(`(default: ${d.granularity})`));
+});
+
+Deno.test("parseBenchConfig() accepts every shipped config in bench/configs", async () => {
+  const dir = join(REPO_ROOT, "bench", "configs");
+  const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".json")).sort();
+  assert.deepEqual(names, [
+    "ablation-lambda-alpha.json",
+    "demo.json",
+    "paper-sam-b.json",
+    "real-models.json",
+  ]);
+  for (const name of names) {
+    const path = join(dir, name);
+    const c = parseBenchConfig(await readJsonFile(path), { path });
+    assert.equal(`${c.name}.json`, name);
+  }
+});
