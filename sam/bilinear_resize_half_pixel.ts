@@ -58,6 +58,20 @@ function axisTaps(inSize: number, outSize: number, count: number): AxisTaps {
   return taps;
 }
 
+/** Horizontal interpolation of one input row: `dst[x] = f32(f32(v[i0]·λ0) + f32(v[i1]·λ1))`. */
+function horizontalRow(
+  src: Float32Array,
+  rowStart: number,
+  tx: AxisTaps,
+  cropW: number,
+  dst: Float32Array,
+): void {
+  const { i0, i1, w0, w1 } = tx;
+  for (let x = 0; x < cropW; x++) {
+    dst[x] = Math.fround(src[rowStart + i0[x]!]! * w0[x]!) + Math.fround(src[rowStart + i1[x]!]! * w1[x]!);
+  }
+}
+
 /**
  * Resizes a float32 CHW tensor with bilinear interpolation, half-pixel centres and no antialias.
  *
@@ -116,27 +130,39 @@ export function bilinearResizeHalfPixel(
       { field: "src" },
     );
   }
-  const f = Math.fround;
   const ty = axisTaps(inH, outH, cropH);
   const tx = axisTaps(inW, outW, cropW);
   const out = new Float32Array(c * cropH * cropW);
+  // Separable evaluation: the horizontal interpolation of an input row is the same for every output row that
+  // reads it, so each needed row is interpolated once (kept in a two-row cache, since i0 never decreases).
+  // The float32 steps are exactly those of the per-pixel formula above.
+  const rowA = new Float32Array(cropW), rowB = new Float32Array(cropW);
   for (let ch = 0; ch < c; ch++) {
     const plane = ch * inH * inW;
+    let a = -1, b = -1;
+    let bufA = rowA, bufB = rowB;
     let o = ch * cropH * cropW;
     for (let y = 0; y < cropH; y++) {
-      const r0 = plane + ty.i0[y]! * inW;
-      const r1 = plane + ty.i1[y]! * inW;
-      const wy0 = ty.w0[y]!;
-      const wy1 = ty.w1[y]!;
-      for (let x = 0; x < cropW; x++) {
-        const x0 = tx.i0[x]!;
-        const x1 = tx.i1[x]!;
-        const wx0 = tx.w0[x]!;
-        const wx1 = tx.w1[x]!;
-        const top = f(f(src[r0 + x0]! * wx0) + f(src[r0 + x1]! * wx1));
-        const bottom = f(f(src[r1 + x0]! * wx0) + f(src[r1 + x1]! * wx1));
-        out[o++] = f(top * wy0) + f(bottom * wy1);
+      const i0 = ty.i0[y]!, i1 = ty.i1[y]!;
+      if (a !== i0) {
+        if (b === i0) {
+          [bufA, bufB] = [bufB, bufA];
+          [a, b] = [b, a];
+        } else {
+          horizontalRow(src, plane + i0 * inW, tx, cropW, bufA);
+          a = i0;
+        }
       }
+      if (b !== i1) {
+        if (i1 === a) {
+          bufB.set(bufA);
+        } else {
+          horizontalRow(src, plane + i1 * inW, tx, cropW, bufB);
+        }
+        b = i1;
+      }
+      const wy0 = ty.w0[y]!, wy1 = ty.w1[y]!;
+      for (let x = 0; x < cropW; x++) out[o++] = Math.fround(bufA[x]! * wy0) + Math.fround(bufB[x]! * wy1);
     }
   }
   return out;

@@ -1,6 +1,40 @@
 import assert from "node:assert/strict";
 import { bilinearResizeHalfPixel } from "./bilinear_resize_half_pixel.ts";
 import { SamqError } from "../util/errors.ts";
+import { createPrng } from "../util/prng.ts";
+
+/** PyTorch's per-pixel `cpu_upsample_linear` arithmetic (float32 each step), without the separable row cache. */
+function perPixelReference(
+  src: Float32Array,
+  c: number,
+  inH: number,
+  inW: number,
+  outH: number,
+  outW: number,
+) {
+  const f = Math.fround;
+  const taps = (inS: number, outS: number, d: number) => {
+    let s = f(f(f(inS / outS) * (d + 0.5)) - 0.5);
+    if (s < 0) s = 0;
+    const i0 = Math.min(Math.floor(s), inS - 1);
+    const l1 = Math.min(Math.max(f(s - i0), 0), 1);
+    return { i0, i1: i0 + (i0 < inS - 1 ? 1 : 0), w0: f(1 - l1), w1: l1 };
+  };
+  const out = new Float32Array(c * outH * outW);
+  for (let ch = 0; ch < c; ch++) {
+    for (let y = 0; y < outH; y++) {
+      const ty = taps(inH, outH, y);
+      for (let x = 0; x < outW; x++) {
+        const tx = taps(inW, outW, x);
+        const v = (yy: number, xx: number) => src[(ch * inH + yy) * inW + xx]!;
+        const top = f(f(v(ty.i0, tx.i0) * tx.w0) + f(v(ty.i0, tx.i1) * tx.w1));
+        const bottom = f(f(v(ty.i1, tx.i0) * tx.w0) + f(v(ty.i1, tx.i1) * tx.w1));
+        out[(ch * outH + y) * outW + x] = f(f(top * ty.w0) + f(bottom * ty.w1));
+      }
+    }
+  }
+  return out;
+}
 
 Deno.test("bilinearResizeHalfPixel() upsamples with half-pixel centres and edge clamping", () => {
   const out = bilinearResizeHalfPixel(new Float32Array([0, 1]), 1, 1, 2, 1, 4);
@@ -34,6 +68,24 @@ Deno.test("bilinearResizeHalfPixel() crop equals the top-left window of the full
   const crop = bilinearResizeHalfPixel(src, 1, 4, 6, 16, 24, { cropH: 9, cropW: 13 });
   for (let y = 0; y < 9; y++) {
     for (let x = 0; x < 13; x++) assert.equal(crop[y * 13 + x], full[y * 24 + x]);
+  }
+});
+
+Deno.test("bilinearResizeHalfPixel() equals the per-pixel float32 formula bit for bit (up, down, mixed)", () => {
+  const rand = createPrng(5);
+  for (
+    const [c, inH, inW, outH, outW] of [
+      [2, 16, 16, 64, 64],
+      [1, 48, 64, 30, 40],
+      [1, 7, 3, 2, 11],
+      [1, 1, 5, 4, 5],
+      [3, 9, 9, 9, 9],
+    ] as const
+  ) {
+    const src = Float32Array.from({ length: c * inH * inW }, () => Math.fround(rand.normal() * 4));
+    const got = bilinearResizeHalfPixel(src, c, inH, inW, outH, outW);
+    const want = perPixelReference(src, c, inH, inW, outH, outW);
+    assert.ok(got.every((v, i) => Object.is(v, want[i])), `${c}x${inH}x${inW} -> ${outH}x${outW}`);
   }
 });
 

