@@ -32,3 +32,8 @@ export * from "./image_io_read_rgb.ts";
 export * from "./image_io_write_mask_png.ts";
 export * from "./overlay_render.ts";
 export * from "./overlay_write_png.ts";
+export * from "./adapters/sam2.ts";
+export * from "./preprocess_resize_normalize_pad.ts";
+export * from "./preprocess_pool.ts";
+export * from "./preprocess_pool_encoder.ts";
+export * from "./amg/mod.ts";

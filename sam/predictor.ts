@@ -20,6 +20,7 @@ import type { SizeHw } from "./preprocess_shape.ts";
 import { transformCoords } from "./coords_transform.ts";
 import { transformBoxesXyxy } from "./coords_transform_boxes.ts";
 import { postprocessMasks } from "./postprocess_masks.ts";
+import { sam2PostprocessMasks } from "./sam2_postprocess_masks.ts";
 import { thresholdMask } from "./postprocess_threshold.ts";
 
 /** Prompts in original-image pixels. */
@@ -226,6 +227,20 @@ export class SamPredictor {
     this.current = entry;
   }
 
+  /** The current image's embedding and sizes (for callers that run the decoder themselves, e.g. the AMG). */
+  currentImage(): { embedding: ImageEmbedding; inputSize: SizeHw; origSize: SizeHw } {
+    if (!this.current) {
+      throw new SamqError(
+        "invalid_argument",
+        "Cannot read the embedding: no image is set (call setImage first)",
+        {
+          field: "image",
+        },
+      );
+    }
+    return { ...this.current };
+  }
+
   /** Forgets the current image (the cache keeps its embedding). */
   resetImage(): void {
     this.current = undefined;
@@ -260,10 +275,11 @@ export class SamPredictor {
     const index = chooseMask(raw);
     const s = raw.lowResSize;
     const low = raw.lowRes.subarray(index * s * s, (index + 1) * s * s);
-    const logits = postprocessMasks(low, img.inputSize, img.origSize, {
-      size: this.adapter.inputSize,
-      lowResSize: s,
-    });
+    // SAM resizes 256 → 1024, crops the padding, then resizes to the image; SAM2 (square input) resizes
+    // 256 → H×W directly (spec §A1.5).
+    const logits = this.model.config.resize === "square"
+      ? sam2PostprocessMasks(low, img.origSize, s)
+      : postprocessMasks(low, img.inputSize, img.origSize, { size: this.adapter.inputSize, lowResSize: s });
     return {
       mask: thresholdMask(logits, this.model.config.maskThreshold),
       logits,

@@ -14,8 +14,8 @@
  * (`input_points` [1, P, 1, 2]).
  *
  * The image embedding comes from the predictor (`setImage`, so its embedding cache is shared with the
- * other modes); the predictor exposes it only through `decode`, so {@link MultimaskDecoder.embed} runs the
- * predictor's decoder once on the point (0, 0) to obtain it.
+ * other modes); {@link MultimaskDecoder.embed} reads it with `SamPredictor.currentImage` (no extra
+ * decoder run).
  *
  * @module
  */
@@ -189,8 +189,7 @@ abstract class BaseMultimask {
 
   async embed(image: RgbImage): Promise<EmbeddedImage> {
     await this.predictor.setImage(image);
-    const { img } = await this.predictor.decode({ points: [[0, 0]] });
-    return { embedding: img.embedding, inputSize: img.inputSize, origSize: img.origSize };
+    return this.predictor.currentImage();
   }
 
   protected async run(
