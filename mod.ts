@@ -31,3 +31,5 @@ export * as metrics from "./eval/metrics/mod.ts";
 export * as quantize from "./quantize/mod.ts";
 export { SamqError } from "./util/errors.ts";
 export type { ErrorCode } from "./util/errors.ts";
+export * as evaluation from "./eval/modes/mod.ts";
+export * as bench from "./bench/mod.ts";

@@ -23,3 +23,5 @@ export * from "./scale_point_grid.ts";
 export * from "./uncrop_boxes_xyxy.ts";
 export * from "./uncrop_mask.ts";
 export * from "./uncrop_points.ts";
+export * from "./generate_masks.ts";
+export * from "./generate_multimask_decoder.ts";
