@@ -52,28 +52,70 @@ export function countDistinctOnGrid(
   const tol = options.tolerance ?? GRID_COUNT_DEFAULTS.tolerance;
   const axis = params.kind === "uniform" ? params.axis : undefined;
   const { channels, inner } = channelLayout(values.length, shape, axis);
-  const perChannel: Set<number>[] = Array.from({ length: channels }, () => new Set<number>());
-  const all = new Set<number>();
-  let offGrid = 0;
   const levels = 2 ** params.bits;
   const range = params.kind === "uniform"
     ? uniformQRange(params.bits, params.symmetric)
     : { qmin: 0, qmax: levels - 1 };
+  // Distinct values are counted as distinct grid codes (plus the log grid's exact zero): a value within
+  // `tol` code units of code k is that grid value. One byte per (channel, code) instead of a Set per
+  // element keeps the audit linear and allocation-free on tensors of tens of millions of values.
+  const width = range.qmax - range.qmin + 2; // codes, plus one slot for the log quantizer's zero
+  const seen = new Uint8Array(channels * width);
+  const seenAll = new Uint8Array(width);
+  let offGrid = 0;
   for (let i = 0; i < values.length; i++) {
     const c = channels === 1 ? 0 : Math.floor(i / inner) % channels;
     const v = values[i]!;
-    perChannel[c]!.add(v);
-    all.add(v);
-    let code: number;
+    let slot: number;
     if (params.kind === "uniform") {
-      code = v / params.scale[c]! + params.zeroPoint[c]!;
+      const code = v / params.scale[c]! + params.zeroPoint[c]!;
+      const k = Math.round(code);
+      if (!(Math.abs(code - k) <= tol && k >= range.qmin && k <= range.qmax)) {
+        offGrid++;
+        continue;
+      }
+      slot = k - range.qmin;
+    } else if (v === 0) {
+      slot = width - 1;
     } else {
-      if (v === 0) continue;
-      code = -params.tau * Math.log2(v / params.scale);
+      const code = -params.tau * Math.log2(v / params.scale);
+      const k = Math.round(code);
+      if (!(Math.abs(code - k) <= tol && k >= range.qmin && k <= range.qmax)) {
+        offGrid++;
+        continue;
+      }
+      slot = k - range.qmin;
     }
-    const k = Math.round(code);
-    if (!(Math.abs(code - k) <= tol && k >= range.qmin && k <= range.qmax)) offGrid++;
+    seen[c * width + slot] = 1;
+    seenAll[slot] = 1;
   }
+  const perChannel = Array.from({ length: channels }, (_, c) => {
+    let n = 0;
+    for (let j = 0; j < width; j++) n += seen[c * width + j]!;
+    return { size: n };
+  });
+  // Across channels the same code is a different value when Δ or z differ: count grid values (≤ C·2^b).
+  let totalDistinct = 0;
+  if (channels === 1) {
+    for (let j = 0; j < width; j++) totalDistinct += seenAll[j]!;
+  } else {
+    const values = new Set<number>();
+    for (let c = 0; c < channels; c++) {
+      for (let j = 0; j < width; j++) {
+        if (!seen[c * width + j]) continue;
+        const k = j + range.qmin;
+        values.add(
+          params.kind === "uniform"
+            ? Math.fround(Math.fround(k - params.zeroPoint[c]!) * params.scale[c]!)
+            : j === width - 1
+            ? 0
+            : params.scale * 2 ** (-k / params.tau),
+        );
+      }
+    }
+    totalDistinct = values.size;
+  }
+  const all = { size: totalDistinct };
   let maxDistinct = 0;
   for (const s of perChannel) maxDistinct = Math.max(maxDistinct, s.size);
   const maxLevels = params.kind === "uniform" ? levels : levels + 1;

@@ -1,0 +1,78 @@
+/**
+ * Quantization methods and their registry (STYLE "Applied to samq" 3). The CLI lists its `--method`
+ * choices from {@link METHODS}; `getMethod` refuses unknown names listing the known ones.
+ *
+ * | name         | file          | summary                                                         |
+ * |--------------|---------------|-----------------------------------------------------------------|
+ * | `minmax`     | `minmax.ts`   | MinMax ranges (spec §1, §3.1 baselines)                          |
+ * | `percentile` | `percentile.ts` | two-sided percentile activation ranges (spec §3.1 baselines)   |
+ * | `repq-vit`   | `repq_vit.ts` | RepQ-ViT: LayerNorm reparameterization, log√2 softmax (spec §5) |
+ *
+ * The method contract and how to add one: `types.ts`. Shared steps (plan → observe → fold → params →
+ * emit): `steps/`.
+ *
+ * @module
+ */
+import { SamqError } from "../../util/errors.ts";
+import { MINMAX } from "./minmax.ts";
+import { PERCENTILE } from "./percentile.ts";
+import { REPQ_VIT } from "./repq_vit.ts";
+import type { Method } from "./types.ts";
+
+/** A method of any option type (the registry's element type). */
+// deno-lint-ignore no-explicit-any
+export type AnyMethod = Method<any>;
+
+/** Registered methods, by name. */
+export const METHODS: Readonly<Record<string, AnyMethod>> = Object.freeze({
+  [MINMAX.name]: MINMAX,
+  [PERCENTILE.name]: PERCENTILE,
+  [REPQ_VIT.name]: REPQ_VIT,
+});
+
+/**
+ * The method called `name`.
+ *
+ * @throws {SamqError} `invalid_argument` (field "method") listing the known methods.
+ */
+export function getMethod(name: string): AnyMethod {
+  const m = Object.hasOwn(METHODS, name) ? METHODS[name] : undefined;
+  if (m === undefined) {
+    throw new SamqError(
+      "invalid_argument",
+      `Cannot use method "${name}": known methods are ${
+        Object.keys(METHODS).map((k) => `"${k}"`).join(", ")
+      }`,
+      { field: "method" },
+    );
+  }
+  return m;
+}
+
+export { MINMAX, MINMAX_ACTIVATION_RULES, MINMAX_DEFAULTS } from "./minmax.ts";
+export type { MinmaxOptions } from "./minmax.ts";
+export { PERCENTILE, PERCENTILE_METHOD_DEFAULTS } from "./percentile.ts";
+export type { PercentileOptions } from "./percentile.ts";
+export { REPQ_VIT, REPQ_VIT_DEFAULTS } from "./repq_vit.ts";
+export type { RepqVitOptions } from "./repq_vit.ts";
+export { GRANULARITIES, SCOPES } from "./types.ts";
+export type {
+  BitWidths,
+  CommonQuantizeOptions,
+  FoldRecord,
+  Granularity,
+  Method,
+  MethodRunOptions,
+  QuantizedModel,
+  Scope,
+} from "./types.ts";
+export { parseBits } from "./parse_bits.ts";
+export { checkOption, mergeOptions } from "./steps/merge_options.ts";
+export { planModel } from "./steps/plan_model.ts";
+export type { PlannedPart } from "./steps/plan_model.ts";
+export { deferUntilShape, observeActivations } from "./steps/observe_activations.ts";
+export type { ObserverSpec, SiteStats } from "./steps/observe_activations.ts";
+export { currentWeight, weightParams } from "./steps/weight_params.ts";
+export type { WeightRule } from "./steps/weight_params.ts";
+export { emitParts, snapshotParts } from "./steps/emit_parts.ts";
+export { timePhase } from "./steps/time_phase.ts";

@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { SamqError } from "../../util/errors.ts";
+import { getMethod, METHODS, parseBits } from "./mod.ts";
+
+Deno.test("parseBits() reads wXaY and rejects other forms and widths outside 2–8", () => {
+  assert.deepEqual(parseBits("w8a8"), { w: 8, a: 8 });
+  assert.deepEqual(parseBits("W4A8"), { w: 4, a: 8 });
+  assert.deepEqual(parseBits("w2a2"), { w: 2, a: 2 });
+  for (const bad of ["w9a8", "w1a1", "w4", "8/8", "w4a16", ""]) {
+    assert.throws(
+      () => parseBits(bad),
+      (e: unknown) => e instanceof SamqError && e.code === "invalid_argument" && e.field === "bits",
+      bad,
+    );
+  }
+});
+
+Deno.test("getMethod() returns registered methods and lists the known ones for an unknown name", () => {
+  for (const name of ["minmax", "percentile", "repq-vit"]) assert.ok(name in METHODS, name);
+  for (const [name, m] of Object.entries(METHODS)) {
+    assert.equal(getMethod(name), m);
+    assert.ok(Object.isFrozen(m.defaults), `${name} defaults are frozen`);
+    assert.deepEqual(m.resolveOptions({}), { ...m.defaults });
+  }
+  assert.throws(
+    () => getMethod("gptq"),
+    (e: unknown) =>
+      e instanceof SamqError && e.field === "method" &&
+      /"minmax", "percentile", "repq-vit"/.test(e.message) &&
+      /^Cannot use method "gptq": known methods are/.test(e.message),
+  );
+  assert.throws(() => getMethod("toString"), (e: unknown) => e instanceof SamqError);
+});
+
+Deno.test("Method.resolveOptions() refuses unknown options and badly typed values", () => {
+  const repq = getMethod("repq-vit");
+  assert.deepEqual(repq.resolveOptions({ softmaxTau: 1 }).softmaxTau, 1);
+  assert.throws(
+    () => repq.resolveOptions({ tau: 1 }),
+    (e: unknown) => e instanceof SamqError && e.field === "tau",
+  );
+  assert.throws(
+    () => repq.resolveOptions({ percentiles: 0.99 }),
+    (e: unknown) => e instanceof SamqError && e.field === "percentiles",
+  );
+  assert.throws(
+    () => getMethod("percentile").resolveOptions({ percentile: 1.5 }),
+    (e: unknown) => e instanceof SamqError && e.field === "percentile",
+  );
+  assert.throws(
+    () => getMethod("minmax").resolveOptions({ activationRange: "median" }),
+    (e: unknown) => e instanceof SamqError && e.field === "activationRange",
+  );
+});

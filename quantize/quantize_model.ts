@@ -1,0 +1,323 @@
+/**
+ * `quantizeModel`: a float SAM model directory in, a quantized model directory out (DESIGN §2):
+ *
+ *     prepare (fold shapes, find patterns) → calibrate → fold → emit   (the method)
+ *     → audit (census, activity, folding) → write sam.json + ONNX + quant.json to a temp folder → rename
+ *
+ * Nothing is half-written: the folder appears under its name only when complete. A failed audit is
+ * recorded in `quant.json` and then raised as an error (the CLI exits 2), leaving the written folder
+ * for inspection. Calibration images must be disjoint from the evaluation set (`openCalibrationSet`).
+ *
+ * @module
+ */
+import { basename, dirname, join, resolve } from "node:path";
+import * as ort from "onnxruntime-node";
+import { SamqError } from "../util/errors.ts";
+import { exists } from "../util/fs.ts";
+import { sha256File } from "../util/hash.ts";
+import { decodeModel } from "../onnx/io/read_model.ts";
+import { readModel } from "../onnx/io/read_model.ts";
+import { writeModel } from "../onnx/io/write_model.ts";
+import type { Model } from "../onnx/ir/model.ts";
+import { EP_CHOICES, type EpChoice, resolveExecutionProvider } from "../runtime/execution_provider.ts";
+import { loadModelDir, type SamConfig, writeSamConfig } from "../sam/model_dir.ts";
+import { auditQuantizedModel } from "./audit/audit_quantized_model.ts";
+import { openCalibrationSet } from "./calibrate/calibration_set.ts";
+import { NO_PROGRESS, type ProgressFn } from "./calibrate/progress.ts";
+import { prepareSamModel } from "./graph/prepare_sam_model.ts";
+import type { ModelPart } from "./graph/types.ts";
+import { getMethod } from "./methods/mod.ts";
+import { parseBits } from "./methods/parse_bits.ts";
+import { timePhase } from "./methods/steps/time_phase.ts";
+import { type BitWidths, GRANULARITIES, type Granularity, type Scope, SCOPES } from "./methods/types.ts";
+import { type QuantJson, writeQuantJson } from "./quant_json.ts";
+import denoJson from "../deno.json" with { type: "json" };
+
+/** Options of {@link quantizeModel}. */
+export interface QuantizeModelOptions {
+  /** Installed model name or folder. */
+  model: string;
+  /** Method name (see `quantize/methods/mod.ts`). */
+  method: string;
+  /** `wXaY` or `{ w, a }`. */
+  bits: string | BitWidths;
+  /** Output folder (must not exist unless `force`). */
+  out: string;
+  /** Calibration dataset spec. @default "coco-tiny:train" */
+  calib?: string;
+  /** Calibration images (the first N). @default 32 */
+  n?: number;
+  /** Evaluation dataset to stay disjoint from; null: none. @default "coco-tiny:val" */
+  evalData?: string | null;
+  /** Graphs to quantize; "auto" = both for the official layout, encoder otherwise. @default "auto" */
+  scope?: Scope | "auto";
+  /** Weight granularity, shared by all compared methods. @default "per-tensor" */
+  granularity?: Granularity;
+  /** Also quantize the patch embedding, prompt encoder and output heads. @default false */
+  includeFloatParts?: boolean;
+  /** Seed of every random draw. @default 0 */
+  seed?: number;
+  /** Execution provider for calibration and audit. @default "cpu" */
+  ep?: EpChoice;
+  /** Prompted objects per calibration image (point + box each). @default 4 */
+  promptsPerImage?: number;
+  /** Calibration images the audit runs on. @default 2 */
+  auditImages?: number;
+  /** Method options (validated by the method). @default {} */
+  methodOptions?: Record<string, unknown>;
+  /** Replace an existing output folder. @default false */
+  force?: boolean;
+}
+
+/** Defaults of {@link QuantizeModelOptions} (the required fields have none). */
+export const QUANTIZE_MODEL_DEFAULTS = Object.freeze({
+  calib: "coco-tiny:train",
+  n: 32,
+  evalData: "coco-tiny:val" as string | null,
+  scope: "auto" as Scope | "auto",
+  granularity: "per-tensor" as Granularity,
+  includeFloatParts: false,
+  seed: 0,
+  ep: "cpu" as EpChoice,
+  promptsPerImage: 4,
+  auditImages: 2,
+  force: false,
+});
+
+/** Resolved options. */
+export type ResolvedQuantizeModelOptions =
+  & Required<Omit<QuantizeModelOptions, "bits" | "methodOptions">>
+  & { bits: BitWidths; methodOptions: Record<string, unknown>; evalDataRequired: boolean };
+
+/**
+ * Merges the defaults and validates.
+ *
+ * @throws {SamqError} `invalid_argument` naming the option.
+ */
+export function resolveQuantizeModelOptions(o: QuantizeModelOptions): ResolvedQuantizeModelOptions {
+  const r = {
+    ...QUANTIZE_MODEL_DEFAULTS,
+    methodOptions: {},
+    ...stripUndefined(o),
+    model: o.model,
+    method: o.method,
+    out: o.out,
+    bits: o.bits,
+  };
+  const bad = (field: string, msg: string) => {
+    throw new SamqError("invalid_argument", `Cannot quantize: option "${field}" ${msg}`, { field });
+  };
+  for (const f of ["model", "method", "out"] as const) if (!r[f]) bad(f, "is required");
+  getMethod(r.method);
+  const bits = typeof r.bits === "string" ? parseBits(r.bits) : parseBits(`w${r.bits?.w}a${r.bits?.a}`);
+  if (r.scope !== "auto" && !(SCOPES as readonly string[]).includes(r.scope)) {
+    bad("scope", `must be one of auto, ${SCOPES.join(", ")}`);
+  }
+  if (!(GRANULARITIES as readonly string[]).includes(r.granularity)) {
+    bad("granularity", `must be one of ${GRANULARITIES.join(", ")}`);
+  }
+  if (!(EP_CHOICES as readonly string[]).includes(r.ep)) bad("ep", `must be one of ${EP_CHOICES.join(", ")}`);
+  if (!Number.isInteger(r.seed)) bad("seed", "must be an integer");
+  for (const f of ["n", "promptsPerImage", "auditImages"] as const) {
+    if (!Number.isInteger(r[f]) || r[f] < 1) bad(f, "must be an integer >= 1");
+  }
+  return { ...r, bits, evalDataRequired: o.evalData !== undefined && o.evalData !== null };
+}
+
+/** Result of {@link quantizeModel}. */
+export interface QuantizeModelResult {
+  outDir: string;
+  quant: QuantJson;
+}
+
+/**
+ * Quantizes a model directory (see the module doc).
+ *
+ * @throws {SamqError} for bad options or data, calibration overlapping evaluation data, a graph without
+ *   Linear layers, an existing output folder, or a failed audit (code `incompatible`, field "audit").
+ */
+export async function quantizeModel(
+  options: QuantizeModelOptions,
+  progress: ProgressFn = NO_PROGRESS,
+): Promise<QuantizeModelResult> {
+  const t0 = performance.now();
+  const o = resolveQuantizeModelOptions(options);
+  const method = getMethod(o.method);
+  const methodOptions = method.resolveOptions(o.methodOptions);
+  const outDir = resolve(o.out);
+  if ((await exists(outDir)) && !o.force) {
+    throw new SamqError(
+      "invalid_argument",
+      `Cannot write "${outDir}": it exists (use --force to replace it)`,
+      {
+        path: outDir,
+        field: "out",
+      },
+    );
+  }
+  const source = await loadModelDir(o.model);
+  const scope: Scope = o.scope === "auto"
+    ? (source.config.format === "official" ? "both" : "encoder")
+    : o.scope;
+  const ep = (await resolveExecutionProvider(o.ep)).ep;
+  const calibration = await openCalibrationSet(o.calib, {
+    n: o.n,
+    evalData: o.evalData,
+    evalDataRequired: o.evalDataRequired,
+    promptsPerImage: o.promptsPerImage,
+  });
+  const timings: QuantJson["timingsMs"] = {};
+  const prepared = await timePhase(timings, "prepare", async () => {
+    progress({ phase: "prepare", done: 0, total: 1, detail: source.dir });
+    const p = await prepareSamModel(source);
+    progress({ phase: "prepare", done: 1, total: 1 });
+    return p;
+  });
+  const common = {
+    bits: o.bits,
+    granularity: o.granularity,
+    scope,
+    includeFloatParts: o.includeFloatParts,
+    seed: o.seed,
+    ep,
+  };
+  const q = await method.quantize(prepared, calibration, { ...common, method: methodOptions }, progress);
+  Object.assign(timings, q.timings);
+  const audit = await timePhase(timings, "audit", async () =>
+    auditQuantizedModel({
+      config: source.config,
+      quantized: { encoder: prepared.encoder.model.graph, decoder: prepared.decoder.model.graph },
+      source: {
+        encoder: (await readModel(source.encoderPath)).graph,
+        decoder: (await readModel(source.decoderPath)).graph,
+      },
+      folded: Object.fromEntries(
+        Object.entries(q.foldedFloat).map(([part, bytes]) => [part, decodeModel(bytes!).graph]),
+      ),
+      records: q.quantizers,
+      images: calibration.images.slice(0, o.auditImages),
+    }, { ep, progress }));
+  const quant: QuantJson = {
+    schema: 1,
+    method: method.name,
+    methodOptions: { ...methodOptions },
+    bits: o.bits,
+    bitsLabel: `w${o.bits.w}a${o.bits.a}`,
+    granularity: { weights: o.granularity, activations: "per-tensor" },
+    scope,
+    quantizedParts: q.quantizedParts,
+    includeFloatParts: o.includeFloatParts,
+    seed: o.seed,
+    ep,
+    source: { name: source.config.name, dir: source.dir, sha256: { ...source.config.sha256 } },
+    calibration: {
+      spec: calibration.spec,
+      hash: calibration.hash,
+      images: calibration.images.length,
+      imageIds: calibration.images.map((i) => i.imageId),
+      promptsPerImage: calibration.promptsPerImage,
+      encoderRuns: q.calibration.encoderRuns,
+      decoderRuns: q.calibration.decoderRuns,
+      disjoint: calibration.disjoint,
+    },
+    quantizers: q.quantizers,
+    folds: q.folds,
+    timingsMs: timings,
+    audit,
+    versions: {
+      samq: denoJson.version,
+      onnxruntime: ort.env.versions.node ?? "unknown",
+      deno: Deno.version.deno,
+    },
+    notes: q.notes,
+  };
+  const writeStart = performance.now();
+  await writeModelDir(
+    outDir,
+    source.config,
+    {
+      encoder: q.quantizedParts.includes("encoder") ? prepared.encoder.model : source.encoderPath,
+      decoder: q.quantizedParts.includes("decoder") ? prepared.decoder.model : source.decoderPath,
+    },
+    quant,
+    o.force,
+    () => {
+      // Wall time up to the moment quant.json is serialized (the rename that follows takes microseconds).
+      const now = performance.now();
+      return { ...timings, write: now - writeStart, total: now - t0 };
+    },
+  );
+  progress({ phase: "write", done: 1, total: 1, detail: outDir });
+  if (!audit.passed) {
+    throw new SamqError(
+      "incompatible",
+      `Quantized model "${outDir}" failed the audit: ${audit.failures.join("; ")}`,
+      {
+        path: join(outDir, "quant.json"),
+        field: "audit",
+      },
+    );
+  }
+  return { outDir, quant };
+}
+
+/** Writes the folder into a temp sibling, then renames it into place. */
+async function writeModelDir(
+  outDir: string,
+  config: SamConfig,
+  parts: Record<ModelPart, Model | string>,
+  quant: QuantJson,
+  force: boolean,
+  finalTimings: () => QuantJson["timingsMs"],
+): Promise<void> {
+  await Deno.mkdir(dirname(outDir), { recursive: true });
+  const tmp = `${outDir}.tmp-${Deno.pid}-${Date.now()}`;
+  await Deno.mkdir(tmp);
+  try {
+    const files = { encoder: config.files.encoder, decoder: config.files.decoder };
+    const sha256: Record<string, string> = {};
+    for (const part of ["encoder", "decoder"] as const) {
+      const path = join(tmp, files[part]);
+      const src = parts[part];
+      if (typeof src === "string") await Deno.copyFile(src, path);
+      else await writeModel(src, path);
+      sha256[files[part]] = await sha256File(path);
+    }
+    await writeSamConfig(tmp, {
+      ...config,
+      name: basename(outDir),
+      sha256,
+      provenance: {
+        source: config.name,
+        sourceSha256: JSON.stringify(config.sha256),
+        quantizedBy: `samq ${quant.versions.samq}`,
+        method: quant.method,
+        bits: quant.bitsLabel,
+        granularity: quant.granularity.weights,
+        scope: quant.scope,
+        record: "quant.json",
+      },
+    });
+    quant.timingsMs = finalTimings();
+    await writeQuantJson(tmp, quant);
+    if (force && (await exists(outDir))) {
+      const old = `${outDir}.old-${Deno.pid}-${Date.now()}`;
+      await Deno.rename(outDir, old);
+      await Deno.rename(tmp, outDir);
+      await Deno.remove(old, { recursive: true });
+    } else {
+      await Deno.rename(tmp, outDir);
+    }
+  } catch (e) {
+    await Deno.remove(tmp, { recursive: true }).catch(() => undefined);
+    if (e instanceof SamqError) throw e;
+    throw new SamqError("io", `Cannot write "${outDir}": ${(e as Error).message}`, {
+      path: outDir,
+      cause: e,
+    });
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
