@@ -100,6 +100,10 @@ export interface BenchConfig {
   modelCache: string | null;
   /** Prompts per evaluation saved as qualitative overlay PNGs under `<out>/figures/`; 0 = none. */
   qualitative: number;
+  /** Automatic mode's point grid side (SAM's default 32; smaller grids for quick runs, recorded). */
+  pointsPerSide: number;
+  /** Images the quantizer's audit runs on; null = the quantizer's default. */
+  auditImages: number | null;
 }
 
 const DEFAULTS: Omit<BenchConfig, "models" | "datasets"> = {
@@ -119,6 +123,8 @@ const DEFAULTS: Omit<BenchConfig, "models" | "datasets"> = {
   detections: null,
   modelCache: null,
   qualitative: 0,
+  pointsPerSide: 32,
+  auditImages: null,
 };
 /** Every default of {@link BenchConfig} (all fields but `models` and `datasets`). */
 export const BENCH_DEFAULTS: Readonly<Omit<BenchConfig, "models" | "datasets">> = Object.freeze(DEFAULTS);
@@ -236,5 +242,9 @@ export function parseBenchConfig(raw: unknown, source: ConfigSource = {}): Bench
       ? d.modelCache
       : r.string(o.modelCache, "/modelCache"),
     qualitative: o.qualitative === undefined ? d.qualitative : r.int(o.qualitative, "/qualitative", 0),
+    pointsPerSide: o.pointsPerSide === undefined ? d.pointsPerSide : r.int(o.pointsPerSide, "/pointsPerSide", 1),
+    auditImages: o.auditImages === undefined || o.auditImages === null
+      ? d.auditImages
+      : r.int(o.auditImages, "/auditImages", 1),
   };
 }

@@ -34,9 +34,9 @@ export const PLAN_KEY_VERSION = 1;
 /** How a mode prompts the model (part of the evaluate key). */
 export interface EvalProtocol {
   mode: BenchMode;
-  /** point: "center-point" (farthest from the boundary); box: "gt-box"; auto: "amg-defaults";
-   * detbox: "oracle-boxes" or "detections". */
-  prompt: "center-point" | "gt-box" | "amg-defaults" | "oracle-boxes" | "detections";
+  /** point: "center-point" (farthest from the boundary); box: "gt-box"; auto: "amg-defaults" (or
+   * "amg-grid-N" for a non-default point grid); detbox: "oracle-boxes" or "detections". */
+  prompt: "center-point" | "gt-box" | "amg-defaults" | `amg-grid-${number}` | "oracle-boxes" | "detections";
   /** sha256 of the detections file (detbox with detections), else null. */
   detections: string | null;
 }
@@ -59,6 +59,8 @@ export interface QuantizeJob {
   ep: EpChoice;
   /** Final model folder `<modelCache>/<key>` (the runner has the executor write a temp folder first). */
   modelDir: string;
+  /** Images the quantizer's audit runs on; null = its default (does not change the model). */
+  auditImages: number | null;
 }
 
 /** One mode of an evaluate job: one record. */
@@ -105,6 +107,8 @@ export interface EvalJob {
   qualitative: number;
   /** COCO detector results file for detbox; null = GT boxes (oracle). */
   detections: string | null;
+  /** Automatic mode's point grid side. */
+  pointsPerSide: number;
 }
 
 /** The full plan. */
@@ -147,13 +151,13 @@ export function groupPasses(modes: readonly BenchMode[], limits: Record<BenchMod
   return passes;
 }
 
-function protocolOf(mode: BenchMode, detections: string | null): EvalProtocol {
-  const prompt = mode === "point"
+function protocolOf(mode: BenchMode, detections: string | null, pointsPerSide: number): EvalProtocol {
+  const prompt: EvalProtocol["prompt"] = mode === "point"
     ? "center-point"
     : mode === "box"
     ? "gt-box"
     : mode === "auto"
-    ? "amg-defaults"
+    ? (pointsPerSide === 32 ? "amg-defaults" : `amg-grid-${pointsPerSide}`)
     : detections === null
     ? "oracle-boxes"
     : "detections";
@@ -211,6 +215,7 @@ export function planBench(bench: ResolvedBench): BenchPlan {
           seed: config.seed,
           ep: config.ep,
           modelDir: join(bench.modelCache, key),
+          auditImages: config.auditImages,
         };
         quantize.push(job);
         quantKeys.set(`${model.sha256} ${variant.method} ${canonicalJson(variant.options)} ${bits}`, job);
@@ -229,7 +234,7 @@ export function planBench(bench: ResolvedBench): BenchPlan {
               : quantKeys.get(`${model.sha256} ${variant.method} ${canonicalJson(variant.options)} ${bits}`)!;
             const modes = pass.modes.map((mode): EvalModeJob => {
               const dataset = byMode[mode]!;
-              const protocol = protocolOf(mode, bench.detectionsSha256);
+              const protocol = protocolOf(mode, bench.detectionsSha256, config.pointsPerSide);
               const key = keyOf({
                 model: model.sha256,
                 quantize: q?.key ?? null,
@@ -266,6 +271,7 @@ export function planBench(bench: ResolvedBench): BenchPlan {
               ep: config.ep,
               qualitative: config.qualitative,
               detections: config.detections,
+              pointsPerSide: config.pointsPerSide,
             });
           }
         }

