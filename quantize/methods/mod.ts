@@ -7,6 +7,8 @@
  * | `minmax`     | `minmax.ts`   | MinMax ranges (spec §1, §3.1 baselines)                          |
  * | `percentile` | `percentile.ts` | two-sided percentile activation ranges (spec §3.1 baselines)   |
  * | `repq-vit`   | `repq_vit.ts` | RepQ-ViT: LayerNorm reparameterization, log√2 softmax (spec §5) |
+ * | `ptq4sam-s`  | `ptq4sam_s.ts` | PTQ4SAM-S: BIG + AGQ (spec §4.2–4.3)                          |
+ * | `pq-sam-s`   | `pq_sam_s.ts` | PQ-SAM static stages: IQR truncation, OHC, GADT fold (spec §3.3) |
  *
  * The method contract and how to add one: `types.ts`. Shared steps (plan → observe → fold → params →
  * emit): `steps/`.
@@ -17,6 +19,8 @@ import { SamqError } from "../../util/errors.ts";
 import { MINMAX } from "./minmax.ts";
 import { PERCENTILE } from "./percentile.ts";
 import { REPQ_VIT } from "./repq_vit.ts";
+import { PQ_SAM_S } from "./pq_sam_s.ts";
+import { PTQ4SAM_S } from "./ptq4sam_s.ts";
 import type { Method } from "./types.ts";
 
 /** A method of any option type (the registry's element type). */
@@ -28,6 +32,8 @@ export const METHODS: Readonly<Record<string, AnyMethod>> = Object.freeze({
   [MINMAX.name]: MINMAX,
   [PERCENTILE.name]: PERCENTILE,
   [REPQ_VIT.name]: REPQ_VIT,
+  [PTQ4SAM_S.name]: PTQ4SAM_S,
+  [PQ_SAM_S.name]: PQ_SAM_S,
 });
 
 /**
@@ -55,6 +61,10 @@ export { PERCENTILE, PERCENTILE_METHOD_DEFAULTS } from "./percentile.ts";
 export type { PercentileOptions } from "./percentile.ts";
 export { REPQ_VIT, REPQ_VIT_DEFAULTS } from "./repq_vit.ts";
 export type { RepqVitOptions } from "./repq_vit.ts";
+export { PTQ4SAM_ACTIVATION_RULES, PTQ4SAM_S, PTQ4SAM_S_DEFAULTS } from "./ptq4sam_s.ts";
+export type { Ptq4samSOptions } from "./ptq4sam_s.ts";
+export { PQ_SAM_ACTIVATION_RULES, PQ_SAM_S, PQ_SAM_S_DEFAULTS, TRUNCATIONS } from "./pq_sam_s.ts";
+export type { GadtFoldRecord, PqSamSOptions, Truncation } from "./pq_sam_s.ts";
 export { GRANULARITIES, SCOPES } from "./types.ts";
 export type {
   BitWidths,
