@@ -242,7 +242,9 @@ export function parseBenchConfig(raw: unknown, source: ConfigSource = {}): Bench
       ? d.modelCache
       : r.string(o.modelCache, "/modelCache"),
     qualitative: o.qualitative === undefined ? d.qualitative : r.int(o.qualitative, "/qualitative", 0),
-    pointsPerSide: o.pointsPerSide === undefined ? d.pointsPerSide : r.int(o.pointsPerSide, "/pointsPerSide", 1),
+    pointsPerSide: o.pointsPerSide === undefined
+      ? d.pointsPerSide
+      : r.int(o.pointsPerSide, "/pointsPerSide", 1),
     auditImages: o.auditImages === undefined || o.auditImages === null
       ? d.auditImages
       : r.int(o.auditImages, "/auditImages", 1),
