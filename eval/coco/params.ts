@@ -60,8 +60,19 @@ export interface CocoEvalOptions {
   areaRngLbl?: string[];
 }
 
+/** Shape of {@link DEFAULTS}. */
+export interface CocoEvalDefaults {
+  readonly iouType: IouType;
+  readonly useCats: boolean;
+  readonly maxDets: readonly number[];
+  readonly iouThrs: readonly number[];
+  readonly recThrs: readonly number[];
+  readonly areaRng: readonly (readonly [number, number])[];
+  readonly areaRngLbl: readonly string[];
+}
+
 /** The pycocotools defaults (frozen). */
-export const DEFAULTS = Object.freeze({
+export const DEFAULTS: CocoEvalDefaults = Object.freeze({
   iouType: "segm" as IouType,
   useCats: true,
   maxDets: Object.freeze([1, 10, 100]),
