@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { canonicalJson } from "../util/canonical_json.ts";
 import { sha256Text } from "../util/hash.ts";
 
 /** The parts of a record that identify its work (a record, or the parts known before running). */
@@ -34,19 +35,6 @@ export interface EvalKeyParts {
   /** The mode's resolved protocol options (JSON). */
   protocol: unknown;
   seed: number;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
 }
 
 /**
@@ -78,5 +66,5 @@ export function evalRecordKey(parts: EvalKeyParts): string {
     limit: parts.dataset.limit,
     seed: parts.seed,
   };
-  return sha256Text(JSON.stringify(sortKeys(identity)));
+  return sha256Text(canonicalJson(identity));
 }
