@@ -1,7 +1,8 @@
 /**
  * `deno task quantize --model M --method NAME --bits wXaY --out DIR [--calib SPEC] [--n N] [--ep EP]
  *  [--scope encoder|decoder|both] [--granularity per-tensor|per-channel] [--seed S] [--eval-data SPEC|none]
- *  [--prompts-per-image K] [--audit-images K] [--include-float-parts] [--set key=value …] [--force]`
+ *  [--prompts-per-image K] [--audit-images K] [--include-float-parts] [--set key=value …] [--budget F]
+ *  [--force]`
  * and `deno task quantize --list`.
  *
  * Flags carry no defaults: only what the user sets is forwarded to `quantizeModel`, whose
@@ -40,6 +41,7 @@ const FLAGS = {
   "audit-images": { type: "string" },
   "include-float-parts": { type: "boolean" },
   set: { type: "string", multiple: true },
+  budget: { type: "string" },
   force: { type: "boolean" },
   list: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -64,6 +66,7 @@ export function usage(): string {
     `  --audit-images K      images the audit runs on (default ${d.auditImages})`,
     `  --include-float-parts also quantize patch embedding, prompt encoder, heads (default ${d.includeFloatParts})`,
     "  --set key=value       method option (see --list), repeatable",
+    "  --budget F            learned methods: factor in (0, 1] on the paper's iterations (= --set budget=F)",
     `  --force               replace an existing output folder (default ${d.force})`,
   ].join("\n");
 }
@@ -132,6 +135,19 @@ async function main(): Promise<void> {
   if (v["audit-images"] !== undefined) opts.auditImages = intFlag("audit-images", v["audit-images"]);
   if (v["include-float-parts"]) opts.includeFloatParts = true;
   if (v.set !== undefined) opts.methodOptions = parseSet(v.set);
+  if (v.budget !== undefined) {
+    const budget = Number(v.budget);
+    if (v.budget.trim() === "" || !Number.isFinite(budget)) {
+      throw new SamqError(
+        "invalid_argument",
+        `Cannot parse --budget "${v.budget}": expected a number in (0, 1]`,
+        {
+          field: "budget",
+        },
+      );
+    }
+    opts.methodOptions = { ...opts.methodOptions, budget };
+  }
   if (v.force) opts.force = true;
   const { outDir, quant } = await quantizeModel(opts, progressLine);
   const t = quant.timingsMs;

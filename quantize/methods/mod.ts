@@ -9,6 +9,13 @@
  * | `repq-vit`   | `repq_vit.ts` | RepQ-ViT: LayerNorm reparameterization, log√2 softmax (spec §5) |
  * | `ptq4sam-s`  | `ptq4sam_s.ts` | PTQ4SAM-S: BIG + AGQ (spec §4.2–4.3)                          |
  * | `pq-sam-s`   | `pq_sam_s.ts` | PQ-SAM static stages: IQR truncation, OHC, GADT fold (spec §3.3) |
+ * | `lsq+`       | `lsq_plus.ts` | LSQ+: steps and offsets learned end to end (spec §6)            |
+ * | `brecq`      | `brecq.ts`    | BRECQ: block reconstruction with AdaRound (spec §7)             |
+ * | `qdrop`      | `qdrop.ts`    | QDrop: AdaRound + LSQ activations with random dropping (spec §8) |
+ * | `pq-sam`     | `pq_sam.ts`   | full PQ-SAM: pq-sam-s, then GADT and steps learned end to end (§3.3) |
+ * | `ptq4sam-l`  | `ptq4sam_l.ts` | PTQ4SAM-L: BIG + AGQ, then QDrop reconstruction (spec §4.4)    |
+ *
+ * Learned methods take `budget` (a factor in (0, 1] on the paper's iteration counts) for CPU runs.
  *
  * The method contract and how to add one: `types.ts`. Shared steps (plan → observe → fold → params →
  * emit): `steps/`.
@@ -21,6 +28,11 @@ import { PERCENTILE } from "./percentile.ts";
 import { REPQ_VIT } from "./repq_vit.ts";
 import { PQ_SAM_S } from "./pq_sam_s.ts";
 import { PTQ4SAM_S } from "./ptq4sam_s.ts";
+import { LSQ_PLUS } from "./lsq_plus.ts";
+import { BRECQ } from "./brecq.ts";
+import { QDROP } from "./qdrop.ts";
+import { PQ_SAM } from "./pq_sam.ts";
+import { PTQ4SAM_L } from "./ptq4sam_l.ts";
 import type { Method } from "./types.ts";
 
 /** A method of any option type (the registry's element type). */
@@ -34,6 +46,11 @@ export const METHODS: Readonly<Record<string, AnyMethod>> = Object.freeze({
   [REPQ_VIT.name]: REPQ_VIT,
   [PTQ4SAM_S.name]: PTQ4SAM_S,
   [PQ_SAM_S.name]: PQ_SAM_S,
+  [LSQ_PLUS.name]: LSQ_PLUS,
+  [BRECQ.name]: BRECQ,
+  [QDROP.name]: QDROP,
+  [PQ_SAM.name]: PQ_SAM,
+  [PTQ4SAM_L.name]: PTQ4SAM_L,
 });
 
 /**
@@ -65,6 +82,16 @@ export { PTQ4SAM_ACTIVATION_RULES, PTQ4SAM_S, PTQ4SAM_S_DEFAULTS } from "./ptq4s
 export type { Ptq4samSOptions } from "./ptq4sam_s.ts";
 export { PQ_SAM_ACTIVATION_RULES, PQ_SAM_S, PQ_SAM_S_DEFAULTS, TRUNCATIONS } from "./pq_sam_s.ts";
 export type { GadtFoldRecord, PqSamSOptions, Truncation } from "./pq_sam_s.ts";
+export { END_TO_END_DEFAULTS, LSQ_PLUS, LSQ_PLUS_DEFAULTS } from "./lsq_plus.ts";
+export type { EndToEndOptions, LsqPlusOptions } from "./lsq_plus.ts";
+export { BRECQ, BRECQ_DEFAULTS } from "./brecq.ts";
+export type { BrecqOptions } from "./brecq.ts";
+export { QDROP, QDROP_DEFAULTS } from "./qdrop.ts";
+export type { QdropOptions } from "./qdrop.ts";
+export { PQ_SAM, PQ_SAM_DEFAULTS } from "./pq_sam.ts";
+export type { LearnedGadtFoldRecord, PqSamOptions } from "./pq_sam.ts";
+export { PTQ4SAM_L, PTQ4SAM_L_DEFAULTS } from "./ptq4sam_l.ts";
+export type { Ptq4samLOptions } from "./ptq4sam_l.ts";
 export { GRANULARITIES, SCOPES } from "./types.ts";
 export type {
   BitWidths,
