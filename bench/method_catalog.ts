@@ -25,6 +25,8 @@ export const KNOWN_METHOD_NAMES: readonly string[] = Object.freeze([
   "lsq+",
   "qdrop",
   "brecq",
+  // Named in the mission as a later baseline (AHCPTQ, Zhang et al. 2025); planned, not built.
+  "ahcptq",
 ]);
 
 /** Whether a method can run. */
@@ -68,7 +70,7 @@ export interface MethodCatalog {
  * ```ts
  * import { createMethodCatalog } from "./method_catalog.ts";
  * const catalog = createMethodCatalog([{ name: "minmax", status: "available" }]);
- * catalog.get("qdrop")?.status; // "planned"
+ * catalog.get("ahcptq")?.status; // "planned"
  * ```
  */
 export function createMethodCatalog(

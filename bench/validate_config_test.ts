@@ -35,7 +35,7 @@ Deno.test("validateBenchConfig() expands * and grids, keeps planned methods, and
     const names = b.variants.map((v) => `${v.method}:${v.status}:${JSON.stringify(v.gridPoint)}`);
     assert.equal(names[0], "float:float:{}");
     assert.equal(names[1], "minmax:available:{}");
-    assert.ok(names.includes("qdrop:planned:{}") && names.includes("brecq:planned:{}"));
+    assert.ok(names.includes("qdrop:planned:{}") && names.includes("ahcptq:planned:{}"));
     assert.deepEqual(names.slice(-2), [
       'pq-sam-s:available:{"lambda":6}',
       'pq-sam-s:available:{"lambda":14}',
@@ -68,7 +68,8 @@ Deno.test("validateBenchConfig() checks option values with the registry method's
   await withTemp(async (dir) => {
     const catalog = registryMethodCatalog();
     assert.equal(catalog.get("minmax")?.status, "available");
-    assert.equal(catalog.get("lsq+")?.status, "planned");
+    assert.equal(catalog.get("lsq+")?.status, "available");
+    assert.equal(catalog.get("ahcptq")?.status, "planned");
     const env = createBenchEnvironment(catalog, (d) => openRunStore(d));
     const raw = smallConfig({
       methods: ["float", { name: "minmax", options: { activationRange: "bogus" } }],

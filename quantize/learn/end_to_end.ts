@@ -95,6 +95,8 @@ export interface EndToEndResult {
   /** Mean training loss over the first and the last 10 % of steps. */
   trainLoss: { first: number; last: number };
   seconds: number;
+  /** Wall seconds per optimizer step (training loop only: no caching, graph building or evaluation). */
+  secondsPerStep: number;
 }
 
 /** Learns the stage's parameters end to end (see the module doc). */
@@ -214,6 +216,7 @@ export async function trainEndToEnd(input: EndToEndInput, stage: EndToEndStage):
       };
       const initialLoss = await evaluate(init);
       const order = epochOrder(usable, stage.steps, prng);
+      const tTrain = performance.now();
       const result = await train({
         gradient: runner,
         params: init,
@@ -231,6 +234,7 @@ export async function trainEndToEnd(input: EndToEndInput, stage: EndToEndStage):
           }
         },
       });
+      const secondsPerStep = (performance.now() - tTrain) / 1000 / stage.steps;
       const learnedLoss = await evaluate(result.params);
       const kept = learnedLoss <= initialLoss ? "learned" : "initial";
       const chosen = kept === "learned" ? result.params : init;
@@ -244,6 +248,7 @@ export async function trainEndToEnd(input: EndToEndInput, stage: EndToEndStage):
         learnedLoss,
         trainLoss: { first: mean(result.losses.slice(0, tenth)), last: mean(result.losses.slice(-tenth)) },
         seconds: (performance.now() - t0) / 1000,
+        secondsPerStep,
       };
     } finally {
       await runner.release();

@@ -168,7 +168,7 @@ export const LSQ_PLUS: Method<LsqPlusOptions> = Object.freeze<Method<LsqPlusOpti
         }, evaluation loss ` +
         `${r.initialLoss.toExponential(3)} → ${r.learnedLoss.toExponential(3)}, kept ${r.kept}, ${
           r.seconds.toFixed(1)
-        } s`,
+        } s (${r.secondsPerStep.toFixed(2)} s per step)`,
     );
     return { ...init, method: "lsq+", quantizers: records, timings, notes };
   },

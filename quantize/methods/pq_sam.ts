@@ -4,7 +4,7 @@
  * then {v_n}, {s_n}, Δ_X and Δ_W learned jointly end to end on the calibration set (§3.3 E, Table 5:
  * all three sets together).
  *
- * 1. Static stages: `PQ_SAM_S.quantize` (options through `pqSamS`).
+ * 1. Static stages: `PQ_SAM_S.quantize` (its options under the same names).
  * 2. OHC groups recovered from the folds (`learn/recover_gadt_targets.ts`); per target one learned scale and shift
  *    per group on top of the static transform (2·N_groups parameters, §3.3 F), s kept positive by |·|.
  * 3. End-to-end learning (`learn/end_to_end.ts`): MSE between quantized and float low-resolution mask
@@ -39,8 +39,11 @@ import { checkOption, mergeOptions } from "./steps/merge_options.ts";
 import { timePhase } from "./steps/time_phase.ts";
 import type { Method, QuantizedModel } from "./types.ts";
 
-/** Options of the `pq-sam` method. */
-export interface PqSamOptions extends EndToEndOptions {
+/**
+ * Options of the `pq-sam` method: those of the static stages (`pq-sam-s`: λ, α, … under the same names,
+ * so that `--set lambda=6` and the λ/α ablation grid work for both) plus those of the learned stage.
+ */
+export interface PqSamOptions extends EndToEndOptions, PqSamSOptions {
   /** Adam learning rate of the learned group scales and shifts, cosine to 0 (spec §3.3 E). @default 0.00001 */
   gadtLr: number;
   /** Learn Δ_X (spec §3.3 E, Table 5). @default true */
@@ -49,8 +52,6 @@ export interface PqSamOptions extends EndToEndOptions {
   learnWeightSteps: boolean;
   /** Learn {v_n}, {s_n} (Table 5). @default true */
   learnGadt: boolean;
-  /** Options of the static stages (`pq-sam-s`), validated by it; a partial object is completed with them. @default PQ_SAM_S_DEFAULTS */
-  pqSamS: Partial<PqSamSOptions>;
 }
 
 /** A learned GADT fold in `quant.json`: the static record plus the learned transform's range. */
@@ -65,12 +66,12 @@ export interface LearnedGadtFoldRecord extends GadtFoldRecord {
 
 /** Frozen defaults of {@link PqSamOptions}. */
 export const PQ_SAM_DEFAULTS: Readonly<PqSamOptions> = Object.freeze({
+  ...PQ_SAM_S_DEFAULTS,
   ...END_TO_END_DEFAULTS,
   gadtLr: 1e-5,
   learnActivationSteps: true,
   learnWeightSteps: true,
   learnGadt: true,
-  pqSamS: PQ_SAM_S_DEFAULTS,
 });
 
 /** The `pq-sam` method. */
@@ -84,14 +85,13 @@ export const PQ_SAM: Method<PqSamOptions> = Object.freeze<Method<PqSamOptions>>(
     const o = mergeOptions(m, PQ_SAM_DEFAULTS, partial);
     checkEndToEndOptions(m, o);
     checkOption(m, "gadtLr", o.gadtLr > 0, "must be > 0");
-    checkOption(m, "pqSamS", typeof o.pqSamS === "object" && o.pqSamS !== null, "must be an object");
-    return { ...o, pqSamS: { ...PQ_SAM_S.resolveOptions(o.pqSamS as Record<string, unknown>) } };
+    return { ...o, ...PQ_SAM_S.resolveOptions(staticOptions(o)) };
   },
   async quantize(model, calibration, options, progress): Promise<QuantizedModel> {
     const o = options.method;
     const init = await PQ_SAM_S.quantize(model, calibration, {
       ...options,
-      method: PQ_SAM_S.resolveOptions(o.pqSamS as Record<string, unknown>),
+      method: PQ_SAM_S.resolveOptions(staticOptions(o)),
     }, progress);
     const timings = { ...init.timings };
     const notes = [...init.notes];
@@ -189,7 +189,7 @@ export const PQ_SAM: Method<PqSamOptions> = Object.freeze<Method<PqSamOptions>>(
         }, evaluation loss ` +
         `${r.initialLoss.toExponential(3)} → ${r.learnedLoss.toExponential(3)}, kept ${r.kept}, ${
           r.seconds.toFixed(1)
-        } s`,
+        } s (${r.secondsPerStep.toFixed(2)} s per step)`,
     );
     return {
       ...init,
@@ -202,3 +202,8 @@ export const PQ_SAM: Method<PqSamOptions> = Object.freeze<Method<PqSamOptions>>(
     };
   },
 });
+
+/** The `pq-sam-s` subset of `o`. */
+function staticOptions(o: PqSamOptions): Partial<PqSamSOptions> {
+  return Object.fromEntries(Object.keys(PQ_SAM_S_DEFAULTS).map((k) => [k, o[k as keyof PqSamSOptions]]));
+}
