@@ -11,7 +11,8 @@
  * The groups come out in hierarchy order: the bulk first, then progressively more outlying channels.
  * Input values should already be truncated to the stage-1 fence. Per-channel quantiles use at most
  * `maxRowsPerChannel` evenly strided rows (4,096 in the re-implementation); tensor-level quantiles use
- * at most `maxTensorValues` evenly strided values of the remaining channels. Quantiles: numpy linear.
+ * the remaining channels of evenly strided rows, about `maxTensorValues` values (at least one row).
+ * Quantiles: numpy linear.
  *
  * @module
  */
@@ -24,7 +25,7 @@ export interface CentralGroupPeelingOptions {
   alpha?: number;
   /** Rows used for each channel's quantiles. @default 4096 */
   maxRowsPerChannel?: number;
-  /** Values used for the tensor-level quantiles of each step. @default 1048576 */
+  /** About how many values the tensor-level quantiles of each step use (whole rows). @default 1048576 */
   maxTensorValues?: number;
 }
 
@@ -69,13 +70,14 @@ export function centralGroupPeeling(
   let remaining = Array.from({ length: channels }, (_, c) => c);
   const groups: number[][] = [];
   while (remaining.length > 0) {
-    const total = rows * remaining.length;
-    const stride = Math.max(1, Math.ceil(total / o.maxTensorValues));
-    const pool = new Float64Array(Math.ceil(total / stride));
+    // Whole rows of the remaining channels, rows evenly strided: every channel keeps its share of the
+    // pool (a stride over the flattened values would alias with the channel count and skip channels).
+    const m = remaining.length;
+    const rowStep = Math.max(1, Math.ceil((rows * m) / o.maxTensorValues));
+    const pool = new Float64Array(Math.ceil(rows / rowStep) * m);
     let k = 0;
-    for (let i = 0; i < total; i += stride) {
-      const r = Math.floor(i / remaining.length);
-      pool[k++] = values[r * channels + remaining[i % remaining.length]!]!;
+    for (let r = 0; r < rows; r += rowStep) {
+      for (const c of remaining) pool[k++] = values[r * channels + c]!;
     }
     const sorted = pool.subarray(0, k).sort();
     const L = quantileSorted(sorted, a);
