@@ -7,7 +7,7 @@
  * |---|---|---|
  * | `--name N` | `name` | run name |
  * | `--models a,b` | `models` | names or folders |
- * | `--methods float,repq-vit,*` | `methods` | method names |
+ * | `--methods float,repq-vit,*` | `methods` | method names (a config entry of the same name keeps its options and grid) |
  * | `--bits w6a6,w4a4` | `bits` | `wXaY` or `float` |
  * | `--datasets s1,s2` | `datasets` | dataset specs (`key=value` parts stay with their spec) |
  * | `--modes point,box` | `modes` | point, box, auto, detbox |
@@ -154,7 +154,13 @@ export function applyBenchFlags(raw: unknown, flags: BenchFlags): Record<string,
     : {};
   if (flags.name !== undefined) out.name = flags.name;
   if (flags.models !== undefined) out.models = list(flags.models);
-  if (flags.methods !== undefined) out.methods = list(flags.methods);
+  if (flags.methods !== undefined) {
+    // Selecting methods keeps what the config says about them (options, grids): `--methods a,b` must not
+    // silently run a learned method at its paper schedule because the config's budget was dropped.
+    const configured = Array.isArray(out.methods) ? (out.methods as RawMethod[]) : [];
+    const byName = new Map(configured.map((m) => [typeof m === "string" ? m : m.name, m] as const));
+    out.methods = list(flags.methods).map((name) => byName.get(name) ?? name);
+  }
   if (flags.bits !== undefined) out.bits = list(flags.bits);
   if (flags.datasets !== undefined) out.datasets = splitDatasetSpecs(flags.datasets);
   if (flags.modes !== undefined) out.modes = list(flags.modes);

@@ -98,6 +98,27 @@ Deno.test("applyBenchFlags() replaces only the fields whose flags are set", () =
   assert.deepEqual(file.methods, ["float", "pq-sam"], "the file config is not mutated");
 });
 
+Deno.test("applyBenchFlags() --methods selects config entries and keeps their options and grids", () => {
+  const file = {
+    ...MIN,
+    methods: ["float", { name: "qdrop", options: { budget: 0.001 } }, {
+      name: "pq-sam-s",
+      grid: { lambda: [6, 14] },
+    }],
+  };
+  const c = parseBenchConfig(applyBenchFlags(file, { methods: "pq-sam-s,qdrop,minmax" }));
+  assert.deepEqual(c.methods, [
+    { name: "pq-sam-s", options: {}, grid: { lambda: [6, 14] } },
+    { name: "qdrop", options: { budget: 0.001 }, grid: {} },
+    { name: "minmax", options: {}, grid: {} },
+  ]);
+  // --method-option still applies on top of the kept entry.
+  const d = parseBenchConfig(
+    applyBenchFlags(file, { methods: "qdrop", "method-option": ["qdrop.dropProb=0.3"] }),
+  );
+  assert.deepEqual(d.methods[0]!.options, { budget: 0.001, dropProb: 0.3 });
+});
+
 Deno.test("splitDatasetSpecs() keeps synthetic parameters with their spec", () => {
   assert.deepEqual(splitDatasetSpecs("synthetic:seed=1,n=8,size=64,coco-tiny:val,dsb2018"), [
     "synthetic:seed=1,n=8,size=64",
