@@ -12,6 +12,7 @@ import { gemm, matMul } from "./matmul.ts";
 import { layerNormalization, logSoftmax, softmax } from "./normalization.ts";
 import { clip, straightThrough } from "./quantization.ts";
 import { reduceExtreme, reduceMean, reduceSum } from "./reduce.ts";
+import { maxPool } from "./pool.ts";
 import { resize } from "./resize.ts";
 import { expand, reshapeLike, tile, transpose } from "./shape.ts";
 import { concat, gather, pad, slice, split } from "./slicing.ts";
@@ -55,6 +56,7 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = Object.fre
   Einsum: einsum,
   Conv: conv,
   ConvTranspose: convTranspose,
+  MaxPool: maxPool,
   // reductions and normalizations
   ReduceSum: reduceSum,
   ReduceMean: reduceMean,
