@@ -24,7 +24,7 @@
  */
 import { SamqError } from "../util/errors.ts";
 import type { JsonValue } from "./_canonical_json.ts";
-import { BENCH_DEFAULTS, BENCH_MODES } from "./config.ts";
+import { ALL_METHODS, BENCH_DEFAULTS, BENCH_MODES } from "./config.ts";
 
 /** The string-valued config flags (names as typed on the command line). */
 export const BENCH_CONFIG_FLAGS = [
@@ -126,7 +126,9 @@ function setMethodField(
   ) => void,
 ): void {
   const [name, key, value] = methodAssignment(flag, text);
-  const i = methods.findIndex((m) => (typeof m === "string" ? m : m.name) === name);
+  let i = methods.findIndex((m) => (typeof m === "string" ? m : m.name) === name);
+  // A method that only "*" covers gets its own entry ("*" leaves explicitly named methods to them).
+  if (i < 0 && methods.includes(ALL_METHODS)) i = methods.push(name) - 1;
   if (i < 0) bad(flag, text, `method "${name}" is not in the config's methods`);
   const m = methods[i] as RawMethod;
   const entry = typeof m === "string" ? { name: m } : { ...m };

@@ -119,6 +119,18 @@ Deno.test("applyBenchFlags() --methods selects config entries and keeps their op
   assert.deepEqual(d.methods[0]!.options, { budget: 0.001, dropProb: 0.3 });
 });
 
+Deno.test("applyBenchFlags() --method-option on a method covered by * gives it its own entry", () => {
+  const file = { ...MIN, methods: ["float", "*"] };
+  const c = parseBenchConfig(applyBenchFlags(file, { "method-option": ["qdrop.budget=0.001"] }));
+  assert.deepEqual(c.methods.map((m) => [m.name, m.options]), [["float", {}], ["*", {}], ["qdrop", {
+    budget: 0.001,
+  }]]);
+  assert.throws(
+    () => applyBenchFlags({ ...MIN, methods: ["float", "minmax"] }, { "method-option": ["qdrop.budget=1"] }),
+    isSamqError("invalid_argument"),
+  );
+});
+
 Deno.test("splitDatasetSpecs() keeps synthetic parameters with their spec", () => {
   assert.deepEqual(splitDatasetSpecs("synthetic:seed=1,n=8,size=64,coco-tiny:val,dsb2018"), [
     "synthetic:seed=1,n=8,size=64",
