@@ -23,7 +23,13 @@ import { assertNoLearningOps } from "../learn/no_learning_ops.ts";
 import { reconstructUnits } from "../learn/reconstruct_units.ts";
 import { staticInit } from "../learn/static_init.ts";
 import { summarizeUnits } from "../learn/summarize_units.ts";
-import { checkReconstructionOptions, floatGraphsOf, QDROP_DEFAULTS, type QdropOptions } from "./qdrop.ts";
+import {
+  checkReconstructionOptions,
+  QDROP_DEFAULTS,
+  type QdropOptions,
+  reconstructionInitRules,
+} from "./qdrop.ts";
+import { learningInput } from "./steps/learning_input.ts";
 import { checkOption, mergeOptions } from "./steps/merge_options.ts";
 import { timePhase } from "./steps/time_phase.ts";
 import type { Method, QuantizedModel } from "./types.ts";
@@ -80,35 +86,16 @@ export const BRECQ: Method<BrecqOptions> = Object.freeze<Method<BrecqOptions>>({
   },
   async quantize(model, calibration, options, progress): Promise<QuantizedModel> {
     const o = options.method;
-    const init = await staticInit("brecq", model, calibration, options, {
-      activation: o.activationInit,
-      activationExponent: o.activationInitExponent,
-      weight: o.weightInit,
-      weightExponent: o.weightInitExponent,
-      weightCandidates: o.weightSearchCandidates,
-      weightGrid: o.weightSearchGrid,
-      sampleCapacity: 1 << 16,
-      samplesPerRun: 1 << 14,
-    }, progress);
+    const init = await staticInit("brecq", model, calibration, options, reconstructionInitRules(o), progress);
     const timings = { ...init.timings };
-    const floatGraphs = floatGraphsOf(init);
-    const base = {
-      model,
-      parts: init.quantizedParts,
-      floatGraphs,
-      calibration,
-      seed: options.seed,
-      ep: options.ep,
-      cacheBytes: o.cacheBytes,
-      progress,
-    };
+    const base = learningInput(model, init, calibration, options, o.cacheBytes, progress);
     const weightSteps = budgetSteps(o.weightIterations, o.budget);
     const actSteps = budgetSteps(o.activationIterations, o.budget);
     const stage1 = await timePhase(
       timings,
       "calibrate",
       () =>
-        reconstructUnits({ ...base, records: init.quantizers }, {
+        reconstructUnits(base, {
           label: "brecq weights",
           treat: (r) => r.target === "weight" ? { mode: "learn", adaround: true } : { mode: "off" },
           iterations: weightSteps,

@@ -21,11 +21,17 @@
  */
 import { budgetSteps } from "../learn/learn_budget.ts";
 import { bakeLearned } from "../learn/bake_learned.ts";
-import { END_TO_END_OBJECTIVES, type EndToEndObjective, trainEndToEnd } from "../learn/end_to_end.ts";
+import {
+  END_TO_END_OBJECTIVES,
+  type EndToEndObjective,
+  type EndToEndResult,
+  trainEndToEnd,
+} from "../learn/end_to_end.ts";
 import { floatWeightsOf } from "../learn/float_weights.ts";
 import { assertNoLearningOps } from "../learn/no_learning_ops.ts";
 import { ACTIVATION_INIT_RULES, type ActivationInitRule, staticInit } from "../learn/static_init.ts";
-import { checkReconstructionOptions, floatGraphsOf } from "./qdrop.ts";
+import { checkReconstructionOptions } from "./qdrop.ts";
+import { floatGraphsOf, learningInput } from "./steps/learning_input.ts";
 import { checkOption, mergeOptions } from "./steps/merge_options.ts";
 import { timePhase } from "./steps/time_phase.ts";
 import type { Method, QuantizedModel } from "./types.ts";
@@ -72,6 +78,22 @@ export function checkEndToEndOptions(m: string, o: EndToEndOptions): void {
     (END_TO_END_OBJECTIVES as readonly string[]).includes(o.objective),
     `expected one of ${END_TO_END_OBJECTIVES.join(", ")}`,
   );
+}
+
+/** "N steps (E epochs × I images × budget B), objective …, losses …, kept …, T s (t s per step)". */
+export function endToEndSummary(
+  r: EndToEndResult,
+  o: EndToEndOptions,
+  images: number,
+  objective: string,
+): string {
+  return `${r.steps} steps (${o.epochs} epochs × ${images} images × budget ${o.budget}), objective "${objective}", ` +
+    `training loss (first → last 10 % of steps) ${r.trainLoss.first.toExponential(3)} → ${
+      r.trainLoss.last.toExponential(3)
+    }, evaluation loss ${r.initialLoss.toExponential(3)} → ${
+      r.learnedLoss.toExponential(3)
+    }, kept ${r.kept}, ` +
+    `${r.seconds.toFixed(1)} s (${r.secondsPerStep.toFixed(2)} s per step)`;
 }
 
 /** Options of the `lsq+` method. */
@@ -129,29 +151,23 @@ export const LSQ_PLUS: Method<LsqPlusOptions> = Object.freeze<Method<LsqPlusOpti
       );
     }
     const steps = budgetSteps(o.epochs * calibration.images.length, o.budget);
-    const r = await timePhase(timings, "calibrate", () =>
-      trainEndToEnd({
-        model,
-        parts: init.quantizedParts,
-        records: init.quantizers,
-        floatGraphs,
-        calibration,
-        seed: options.seed,
-        ep: options.ep,
-        cacheBytes: o.cacheBytes,
-        progress,
-      }, {
-        label: "lsq+",
-        treat: (rec) =>
-          rec.target === "weight"
-            ? { mode: "learn", step: true }
-            : { mode: "learn", step: true, zero: o.learnOffset },
-        steps,
-        optimizers: { step: { lr: o.lr, schedule: "cosine" }, zero: { lr: o.lr, schedule: "cosine" } },
-        objective,
-        promptsPerStep: o.promptsPerStep,
-        evalImages: o.evalImages,
-      }));
+    const r = await timePhase(
+      timings,
+      "calibrate",
+      () =>
+        trainEndToEnd(learningInput(model, init, calibration, options, o.cacheBytes, progress, floatGraphs), {
+          label: "lsq+",
+          treat: (rec) =>
+            rec.target === "weight"
+              ? { mode: "learn", step: true }
+              : { mode: "learn", step: true, zero: o.learnOffset },
+          steps,
+          optimizers: { step: { lr: o.lr, schedule: "cosine" }, zero: { lr: o.lr, schedule: "cosine" } },
+          objective,
+          promptsPerStep: o.promptsPerStep,
+          evalImages: o.evalImages,
+        }),
+    );
     let records = init.quantizers;
     for (const part of init.quantizedParts) {
       const mine = records.filter((q) => q.part === part);
@@ -162,13 +178,7 @@ export const LSQ_PLUS: Method<LsqPlusOptions> = Object.freeze<Method<LsqPlusOpti
       assertNoLearningOps(model[part].model.graph, part);
     }
     notes.push(
-      `LSQ+: ${r.steps} steps (${o.epochs} epochs × ${calibration.images.length} images × budget ${o.budget}), objective "${objective}", ` +
-        `training loss (first → last 10 % of steps) ${r.trainLoss.first.toExponential(3)} → ${
-          r.trainLoss.last.toExponential(3)
-        }, evaluation loss ` +
-        `${r.initialLoss.toExponential(3)} → ${r.learnedLoss.toExponential(3)}, kept ${r.kept}, ${
-          r.seconds.toFixed(1)
-        } s (${r.secondsPerStep.toFixed(2)} s per step)`,
+      `LSQ+: ${endToEndSummary(r, o, calibration.images.length, objective)}`,
     );
     return { ...init, method: "lsq+", quantizers: records, timings, notes };
   },

@@ -33,7 +33,13 @@ import { gadtPlugin } from "../learn/gadt_plugin.ts";
 import { recoverGadtTargets } from "../learn/recover_gadt_targets.ts";
 import { budgetSteps } from "../learn/learn_budget.ts";
 import { assertNoLearningOps } from "../learn/no_learning_ops.ts";
-import { checkEndToEndOptions, END_TO_END_DEFAULTS, type EndToEndOptions } from "./lsq_plus.ts";
+import {
+  checkEndToEndOptions,
+  END_TO_END_DEFAULTS,
+  type EndToEndOptions,
+  endToEndSummary,
+} from "./lsq_plus.ts";
+import { learningInput } from "./steps/learning_input.ts";
 import { type GadtFoldRecord, PQ_SAM_S, PQ_SAM_S_DEFAULTS, type PqSamSOptions } from "./pq_sam_s.ts";
 import { checkOption, mergeOptions } from "./steps/merge_options.ts";
 import { timePhase } from "./steps/time_phase.ts";
@@ -117,36 +123,30 @@ export const PQ_SAM: Method<PqSamOptions> = Object.freeze<Method<PqSamOptions>>(
     }
     const objective = model.source.config.format === "official" ? o.objective : "embedding";
     const steps = budgetSteps(o.epochs * calibration.images.length, o.budget);
-    const r = await timePhase(timings, "calibrate", () =>
-      trainEndToEnd({
-        model,
-        parts: init.quantizedParts,
-        records: init.quantizers,
-        floatGraphs,
-        calibration,
-        seed: options.seed,
-        ep: options.ep,
-        cacheBytes: o.cacheBytes,
-        progress,
-      }, {
-        label: "pq-sam",
-        treat: (rec) =>
-          rec.target === "weight"
-            ? { mode: "learn", step: o.learnWeightSteps }
-            : rec.params.kind === "log"
-            ? { mode: "fixed" }
-            : { mode: "learn", step: o.learnActivationSteps },
-        steps,
-        optimizers: {
-          step: { lr: o.lr, schedule: "cosine" },
-          gadt_scale: { lr: o.gadtLr, schedule: "cosine" },
-          gadt_shift: { lr: o.gadtLr, schedule: "cosine" },
-        },
-        objective,
-        promptsPerStep: o.promptsPerStep,
-        evalImages: o.evalImages,
-        ...(targets.length > 0 ? { plugin: gadtPlugin(targets, floatGraphs) } : {}),
-      }));
+    const r = await timePhase(
+      timings,
+      "calibrate",
+      () =>
+        trainEndToEnd(learningInput(model, init, calibration, options, o.cacheBytes, progress, floatGraphs), {
+          label: "pq-sam",
+          treat: (rec) =>
+            rec.target === "weight"
+              ? { mode: "learn", step: o.learnWeightSteps }
+              : rec.params.kind === "log"
+              ? { mode: "fixed" }
+              : { mode: "learn", step: o.learnActivationSteps },
+          steps,
+          optimizers: {
+            step: { lr: o.lr, schedule: "cosine" },
+            gadt_scale: { lr: o.gadtLr, schedule: "cosine" },
+            gadt_shift: { lr: o.gadtLr, schedule: "cosine" },
+          },
+          objective,
+          promptsPerStep: o.promptsPerStep,
+          evalImages: o.evalImages,
+          ...(targets.length > 0 ? { plugin: gadtPlugin(targets, floatGraphs) } : {}),
+        }),
+    );
     // Fold the learned transforms, then bake the learned steps into the standard emission.
     let records = init.quantizers;
     const foldedFloat = { ...init.foldedFloat };
@@ -182,14 +182,7 @@ export const PQ_SAM: Method<PqSamOptions> = Object.freeze<Method<PqSamOptions>>(
     notes.push(
       `PQ-SAM: ${targets.length} GADT targets learned (${
         targets.reduce((n, t) => n + 2 * t.groups, 0)
-      } group parameters), ` +
-        `${r.steps} steps (${o.epochs} epochs × ${calibration.images.length} images × budget ${o.budget}), objective "${objective}", ` +
-        `training loss (first → last 10 % of steps) ${r.trainLoss.first.toExponential(3)} → ${
-          r.trainLoss.last.toExponential(3)
-        }, evaluation loss ` +
-        `${r.initialLoss.toExponential(3)} → ${r.learnedLoss.toExponential(3)}, kept ${r.kept}, ${
-          r.seconds.toFixed(1)
-        } s (${r.secondsPerStep.toFixed(2)} s per step)`,
+      } group parameters), ${endToEndSummary(r, o, calibration.images.length, objective)}`,
     );
     return {
       ...init,

@@ -22,7 +22,8 @@ import { assertNoLearningOps } from "../learn/no_learning_ops.ts";
 import { reconstructUnits } from "../learn/reconstruct_units.ts";
 import { summarizeUnits } from "../learn/summarize_units.ts";
 import { PTQ4SAM_S, PTQ4SAM_S_DEFAULTS, type Ptq4samSOptions } from "./ptq4sam_s.ts";
-import { checkReconstructionOptions, floatGraphsOf, QDROP_DEFAULTS, type QdropOptions } from "./qdrop.ts";
+import { checkReconstructionOptions, QDROP_DEFAULTS, type QdropOptions } from "./qdrop.ts";
+import { learningInput } from "./steps/learning_input.ts";
 import { checkOption, mergeOptions } from "./steps/merge_options.ts";
 import { timePhase } from "./steps/time_phase.ts";
 import type { Method, QuantizedModel } from "./types.ts";
@@ -88,36 +89,30 @@ export const PTQ4SAM_L: Method<Ptq4samLOptions> = Object.freeze<Method<Ptq4samLO
     }, progress);
     const iterations = budgetSteps(o.iterations, o.budget);
     const timings = { ...init.timings };
-    const recon = await timePhase(timings, "calibrate", () =>
-      reconstructUnits({
-        model,
-        parts: init.quantizedParts,
-        records: init.quantizers,
-        floatGraphs: floatGraphsOf(init),
-        calibration,
-        seed: options.seed,
-        ep: options.ep,
-        cacheBytes: o.cacheBytes,
-        progress,
-      }, {
-        label: "ptq4sam-l",
-        treat: (r) =>
-          r.target === "weight"
-            ? { mode: "learn", adaround: true }
-            : r.params.kind === "log"
-            ? { mode: "learn", logScale: true, drop: true }
-            : { mode: "learn", step: true, drop: true },
-        iterations,
-        optimizers: {
-          round: { lr: o.roundLr, schedule: "constant" },
-          step: { lr: o.stepLr, schedule: "cosine" },
-          log_scale: { lr: o.agqScaleLr, schedule: "cosine" },
-        },
-        adaround: { weight: o.regWeight, warmup: o.warmup, betaStart: o.betaStart, betaEnd: o.betaEnd },
-        quantProb: o.dropProb,
-        loss: { exponent: 2, sumAxis1: true },
-        evalSamples: o.evalSamples,
-      }));
+    const recon = await timePhase(
+      timings,
+      "calibrate",
+      () =>
+        reconstructUnits(learningInput(model, init, calibration, options, o.cacheBytes, progress), {
+          label: "ptq4sam-l",
+          treat: (r) =>
+            r.target === "weight"
+              ? { mode: "learn", adaround: true }
+              : r.params.kind === "log"
+              ? { mode: "learn", logScale: true, drop: true }
+              : { mode: "learn", step: true, drop: true },
+          iterations,
+          optimizers: {
+            round: { lr: o.roundLr, schedule: "constant" },
+            step: { lr: o.stepLr, schedule: "cosine" },
+            log_scale: { lr: o.agqScaleLr, schedule: "cosine" },
+          },
+          adaround: { weight: o.regWeight, warmup: o.warmup, betaStart: o.betaStart, betaEnd: o.betaEnd },
+          quantProb: o.dropProb,
+          loss: { exponent: 2, sumAxis1: true },
+          evalSamples: o.evalSamples,
+        }),
+    );
     for (const p of init.quantizedParts) assertNoLearningOps(model[p].model.graph, p);
     return {
       ...init,

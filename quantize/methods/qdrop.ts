@@ -19,9 +19,6 @@
  *
  * @module
  */
-import { decodeModel } from "../../onnx/io/read_model.ts";
-import type { Graph } from "../../onnx/ir/graph.ts";
-import type { ModelPart } from "../graph/types.ts";
 import { budgetSteps, checkBudget } from "../learn/learn_budget.ts";
 import { assertNoLearningOps } from "../learn/no_learning_ops.ts";
 import { reconstructUnits } from "../learn/reconstruct_units.ts";
@@ -29,12 +26,14 @@ import {
   ACTIVATION_INIT_RULES,
   type ActivationInitRule,
   staticInit,
+  type StaticInitOptions,
   WEIGHT_INIT_RULES,
   type WeightInitRule,
 } from "../learn/static_init.ts";
 import { summarizeUnits } from "../learn/summarize_units.ts";
 import { LP_SEARCH_GRIDS, type LpSearchGrid } from "../search/lp_range_search.ts";
 import { checkOption, mergeOptions } from "./steps/merge_options.ts";
+import { learningInput } from "./steps/learning_input.ts";
 import { timePhase } from "./steps/time_phase.ts";
 import type { Method, QuantizedModel } from "./types.ts";
 
@@ -140,9 +139,28 @@ export function checkReconstructionOptions(m: string, o: Partial<QdropOptions>):
   }
 }
 
-/** Decodes a method result's folded float graphs. */
-export function floatGraphsOf(q: QuantizedModel): Partial<Record<ModelPart, Graph>> {
-  return Object.fromEntries(Object.entries(q.foldedFloat).map(([p, b]) => [p, decodeModel(b!).graph]));
+/** The static initialisation of the reconstruction methods (QDrop's MSE observers, spec §8). */
+export function reconstructionInitRules(
+  o: Pick<
+    QdropOptions,
+    | "activationInit"
+    | "activationInitExponent"
+    | "weightInit"
+    | "weightInitExponent"
+    | "weightSearchCandidates"
+    | "weightSearchGrid"
+  >,
+): StaticInitOptions {
+  return {
+    activation: o.activationInit,
+    activationExponent: o.activationInitExponent,
+    weight: o.weightInit,
+    weightExponent: o.weightInitExponent,
+    weightCandidates: o.weightSearchCandidates,
+    weightGrid: o.weightSearchGrid,
+    sampleCapacity: 1 << 16,
+    samplesPerRun: 1 << 14,
+  };
 }
 
 /** The `qdrop` method. */
@@ -158,45 +176,30 @@ export const QDROP: Method<QdropOptions> = Object.freeze<Method<QdropOptions>>({
   },
   async quantize(model, calibration, options, progress): Promise<QuantizedModel> {
     const o = options.method;
-    const init = await staticInit("qdrop", model, calibration, options, {
-      activation: o.activationInit,
-      activationExponent: o.activationInitExponent,
-      weight: o.weightInit,
-      weightExponent: o.weightInitExponent,
-      weightCandidates: o.weightSearchCandidates,
-      weightGrid: o.weightSearchGrid,
-      sampleCapacity: 1 << 16,
-      samplesPerRun: 1 << 14,
-    }, progress);
+    const init = await staticInit("qdrop", model, calibration, options, reconstructionInitRules(o), progress);
     const iterations = budgetSteps(o.iterations, o.budget);
     const timings = { ...init.timings };
-    const recon = await timePhase(timings, "calibrate", () =>
-      reconstructUnits({
-        model,
-        parts: init.quantizedParts,
-        records: init.quantizers,
-        floatGraphs: floatGraphsOf(init),
-        calibration,
-        seed: options.seed,
-        ep: options.ep,
-        cacheBytes: o.cacheBytes,
-        progress,
-      }, {
-        label: "qdrop",
-        treat: (r) =>
-          r.target === "weight"
-            ? { mode: "learn", adaround: true }
-            : { mode: "learn", step: true, drop: true },
-        iterations,
-        optimizers: {
-          round: { lr: o.roundLr, schedule: "constant" },
-          step: { lr: o.stepLr, schedule: "cosine" },
-        },
-        adaround: { weight: o.regWeight, warmup: o.warmup, betaStart: o.betaStart, betaEnd: o.betaEnd },
-        quantProb: o.dropProb,
-        loss: { exponent: 2, sumAxis1: true },
-        evalSamples: o.evalSamples,
-      }));
+    const recon = await timePhase(
+      timings,
+      "calibrate",
+      () =>
+        reconstructUnits(learningInput(model, init, calibration, options, o.cacheBytes, progress), {
+          label: "qdrop",
+          treat: (r) =>
+            r.target === "weight"
+              ? { mode: "learn", adaround: true }
+              : { mode: "learn", step: true, drop: true },
+          iterations,
+          optimizers: {
+            round: { lr: o.roundLr, schedule: "constant" },
+            step: { lr: o.stepLr, schedule: "cosine" },
+          },
+          adaround: { weight: o.regWeight, warmup: o.warmup, betaStart: o.betaStart, betaEnd: o.betaEnd },
+          quantProb: o.dropProb,
+          loss: { exponent: 2, sumAxis1: true },
+          evalSamples: o.evalSamples,
+        }),
+    );
     for (const p of init.quantizedParts) assertNoLearningOps(model[p].model.graph, p);
     return {
       ...init,
