@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import sharp from "sharp";
 import { encodeMaskRowMajor, rleArea, rleToBbox, rleToString } from "../eval/coco/mod.ts";
 import { SamqError } from "../util/errors.ts";
@@ -172,7 +172,9 @@ export async function generateSyntheticDataset(
   if (await Deno.stat(dir).then(() => true, () => false)) throw bad("dir", `folder "${dir}" already exists`);
   const h = Math.round(0.75 * size), w = size;
   const prng = createPrng(seed);
-  const tmp = `${dir}.tmp-${Deno.pid}-${seed}`;
+  // A fresh temp folder per call: two callers in one process (parallel tests) must not share one.
+  await Deno.mkdir(dirname(dir), { recursive: true });
+  const tmp = await Deno.makeTempDir({ dir: dirname(dir), prefix: `${basename(dir)}.tmp-` });
   await Deno.mkdir(join(tmp, "images"), { recursive: true });
   await Deno.mkdir(join(tmp, "annotations"), { recursive: true });
   const images: unknown[] = [];

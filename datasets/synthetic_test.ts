@@ -66,3 +66,22 @@ Deno.test("generateSyntheticDataset() throws invalid_argument naming the field f
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("generateSyntheticDataset() called twice at once for one folder gives one complete folder", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const dir = join(root, "same");
+    // Parallel tests in one process used to share one temp name and remove each other's files.
+    const [a, b] = await Promise.all([
+      generateSyntheticDataset(dir, { seed: 5, count: 3, size: 96 }),
+      generateSyntheticDataset(dir, { seed: 5, count: 3, size: 96 }),
+    ]);
+    assert.equal(a.objects, b.objects);
+    const files = await readAll(dir);
+    assert.equal([...files.keys()].filter((k) => k.startsWith("images/")).length, 3);
+    const left = [...Deno.readDirSync(root)].map((e) => e.name);
+    assert.deepEqual(left, ["same"]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
