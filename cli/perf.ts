@@ -51,6 +51,7 @@ import { EncoderWorker, type WorkerEmbedding } from "../sam/preprocess_pool_enco
 import { transformCoords } from "../sam/coords_transform.ts";
 import { postprocessMasks } from "../sam/postprocess_masks.ts";
 import { thresholdMask } from "../sam/postprocess_threshold.ts";
+import { perfGpu } from "./perf_gpu.ts";
 
 const DEFAULTS = Object.freeze({
   ep: "cpu",
@@ -598,6 +599,10 @@ function renderText(
 async function main(): Promise<void> {
   const [what, ...rest] = Deno.args;
   if (what === "sam") return await perfSam(rest);
+  if (what === "gpu") {
+    await perfGpu(rest);
+    return;
+  }
   if (what === "coco") {
     const cmd = new Deno.Command(Deno.execPath(), {
       args: [
@@ -615,10 +620,10 @@ async function main(): Promise<void> {
     return;
   }
   logLine(
-    "usage: deno task perf sam --model M [--ep cpu|webgpu|cuda] [--images N] [--pipeline] | deno task perf coco [--scale S]",
+    "usage: deno task perf sam --model M [--ep cpu|webgpu|cuda] [--images N] [--pipeline] | deno task perf gpu --model M [--ep cuda] | deno task perf coco [--scale S]",
   );
   if (what !== undefined) {
-    throw new SamqError("invalid_argument", `Cannot run perf "${what}": expected sam or coco`);
+    throw new SamqError("invalid_argument", `Cannot run perf "${what}": expected sam, gpu or coco`);
   }
 }
 

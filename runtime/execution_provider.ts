@@ -8,9 +8,12 @@
  * @module
  */
 import * as ort from "onnxruntime-node";
-import { dirname, join } from "node:path";
-import { createRequire } from "node:module";
+import { join } from "node:path";
 import { SamqError } from "../util/errors.ts";
+import { ortBinaryDir } from "./ort_binary_dir.ts";
+import { cudaBlocker, diagnoseCuda } from "./cuda_provider.ts";
+
+export { ortBinaryDir };
 
 /** The `--ep` choices. */
 export const EP_CHOICES = ["auto", "cpu", "webgpu", "cuda"] as const;
@@ -40,23 +43,6 @@ export function parseEpChoice(value: string): EpChoice {
     `Cannot use execution provider "${value}": expected one of ${EP_CHOICES.map((e) => `"${e}"`).join(", ")}`,
     { field: "ep" },
   );
-}
-
-/** Folder holding onnxruntime-node's native binding (where provider libraries must sit). */
-export function ortBinaryDir(): string | undefined {
-  try {
-    const require = createRequire(import.meta.url);
-    const pkg = require.resolve("onnxruntime-node/package.json");
-    const base = join(dirname(pkg), "bin");
-    for (const napi of Deno.readDirSync(base)) {
-      const dir = join(base, napi.name, "linux", "x64");
-      try {
-        Deno.statSync(join(dir, "onnxruntime_binding.node"));
-        return dir;
-      } catch { /* try the next napi folder */ }
-    }
-  } catch { /* not resolvable: unknown layout */ }
-  return undefined;
 }
 
 function hasCudaLibrary(): boolean {
@@ -119,13 +105,17 @@ async function resolveUncached(choice: EpChoice): Promise<ResolvedEp> {
     if (choice === "cuda" && !hasCudaLibrary()) {
       throw new SamqError(
         "unavailable",
-        `Cannot use execution provider "cuda": libonnxruntime_providers_cuda.so is not installed beside onnxruntime-node (its install script downloads it; run with --ep webgpu or --ep cpu)`,
+        `Cannot use execution provider "cuda": ${
+          cudaBlocker(await diagnoseCuda())
+        } (or run with --ep webgpu or --ep cpu)`,
         { field: "ep" },
       );
     }
     const failure = await probe(choice);
     if (failure !== undefined) {
-      throw new SamqError("unavailable", `Cannot use execution provider "${choice}": ${failure}`, {
+      // ORT's own message names one missing library at best; ldd names all of them.
+      const blocker = choice === "cuda" ? cudaBlocker(await diagnoseCuda()) : undefined;
+      throw new SamqError("unavailable", `Cannot use execution provider "${choice}": ${blocker ?? failure}`, {
         field: "ep",
       });
     }
@@ -137,5 +127,5 @@ async function resolveUncached(choice: EpChoice): Promise<ResolvedEp> {
   if ((await probe("webgpu")) === undefined) {
     return { ep: "webgpu", reason: "auto: WebGPU adapter initialized", ortVersion };
   }
-  return { ep: "cpu", reason: "auto: no CUDA provider library and no WebGPU adapter", ortVersion };
+  return { ep: "cpu", reason: "auto: CUDA not loadable and no WebGPU adapter", ortVersion };
 }

@@ -2,6 +2,10 @@
  * ONNX Runtime session factory: one place that maps file problems to `SamqError`s and applies the
  * chosen execution provider.
  *
+ * Two environment switches apply to every session, for measurements on GPU hosts:
+ * `SAMQ_DISABLE_CPU_FALLBACK=1` makes a session fail instead of placing a node on the CPU (placement
+ * check), and `SAMQ_ORT_PROFILE=DIR` writes ONNX Runtime's per-node profile of each session into DIR.
+ *
  * @module
  */
 import * as ort from "onnxruntime-node";
@@ -45,7 +49,16 @@ export async function createSession(
     logSeverityLevel: 3,
   };
   if (intraOpThreads > 0) opts.intraOpNumThreads = intraOpThreads;
-  if (disableCpuFallback) opts.extra = { session: { disable_cpu_ep_fallback: "1" } };
+  if (disableCpuFallback || envFlag("SAMQ_DISABLE_CPU_FALLBACK")) {
+    opts.extra = { session: { disable_cpu_ep_fallback: "1" } };
+  }
+  const profileDir = envValue("SAMQ_ORT_PROFILE");
+  if (profileDir !== undefined) {
+    // ORT writes one Chrome-trace JSON per session when it is released (tools/ort_profile_summary.py reads them).
+    await Deno.mkdir(profileDir, { recursive: true });
+    opts.enableProfiling = true;
+    opts.profileFilePrefix = `${profileDir}/${profileLabel(label)}`;
+  }
   try {
     // deno-lint-ignore no-explicit-any
     return await ort.InferenceSession.create(model as any, opts);
@@ -53,6 +66,25 @@ export async function createSession(
     const first = String((e as Error).message ?? e).split("\n")[0]?.slice(0, 300);
     throw new SamqError("invalid_model", `Cannot load model "${label}": ${first}`, { path: label, cause: e });
   }
+}
+
+function envValue(name: string): string | undefined {
+  try {
+    return Deno.env.get(name) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function envFlag(name: string): boolean {
+  const v = envValue(name);
+  return v !== undefined && v !== "0";
+}
+
+let profiled = 0;
+function profileLabel(label: string): string {
+  const base = label.split("/").pop()!.replace(/[^A-Za-z0-9_.-]/g, "_").replace(/\.onnx$/, "");
+  return `${String(++profiled).padStart(3, "0")}-${base}`;
 }
 
 /** Wraps a Float32Array as an ORT tensor. */

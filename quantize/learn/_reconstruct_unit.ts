@@ -10,6 +10,7 @@ import { buildGradientGraph } from "../../onnx/grad/build_gradient_graph.ts";
 import { extractSubgraph } from "../../onnx/passes/extract_subgraph.ts";
 import type { ExecutionProvider } from "../../runtime/execution_provider.ts";
 import { train } from "../train/train.ts";
+import { startStepClock } from "../train/step_clock.ts";
 import type { TrainParam } from "../train/train_checkpoint.ts";
 import { adaRoundRegularizer } from "./adaround.ts";
 import type { GraphUnit } from "./find_units.ts";
@@ -91,6 +92,7 @@ export async function reconstructUnit(
     let chosen = initial, kept: "learned" | "initial" = "initial";
     const initialError = await evaluate(initial);
     let learnedError = initialError;
+    let secondsPerStep = NaN;
     if (ug.params.length > 0 && stage.iterations > 0) {
       const control = (t: number) => {
         const f: Record<string, ort.Tensor> = {};
@@ -121,6 +123,7 @@ export async function reconstructUnit(
         initial,
       );
       const inputNames = new Set(gradient.inputs.map((t) => t.name));
+      const clock = startStepClock();
       const result = await train({
         gradient,
         params: initial,
@@ -137,7 +140,9 @@ export async function reconstructUnit(
         },
         ...settings,
         session: { ep: c.ep },
+        progress: (p) => clock.tick(p),
       });
+      secondsPerStep = clock.secondsPerStep();
       learnedError = await evaluate(result.params);
       if (learnedError <= initialError) {
         chosen = result.params;
@@ -160,6 +165,7 @@ export async function reconstructUnit(
       initialError,
       learnedError,
       kept,
+      secondsPerStep,
     };
   } finally {
     await forward.release();

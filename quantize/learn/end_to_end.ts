@@ -29,6 +29,7 @@ import type { PreparedModel } from "../graph/prepare_sam_model.ts";
 import type { ModelPart } from "../graph/types.ts";
 import type { QuantizerRecord } from "../insert/quantizer_record.ts";
 import { train } from "../train/train.ts";
+import { startStepClock } from "../train/step_clock.ts";
 import type { TrainParam } from "../train/train_checkpoint.ts";
 import { ChainedRunner, STEP_FEEDS, type StepData } from "./chained_runner.ts";
 import { buildChainGraphs } from "./build_chain_graphs.ts";
@@ -216,7 +217,7 @@ export async function trainEndToEnd(input: EndToEndInput, stage: EndToEndStage):
       };
       const initialLoss = await evaluate(init);
       const order = epochOrder(usable, stage.steps, prng);
-      const tTrain = performance.now();
+      const clock = startStepClock();
       const result = await train({
         gradient: runner,
         params: init,
@@ -224,6 +225,7 @@ export async function trainEndToEnd(input: EndToEndInput, stage: EndToEndStage):
         batches: (t) => stepFeeds(order[t]!, pick(order[t]!, Math.floor(t / usable.length))),
         ...settings,
         progress: (p) => {
+          clock.tick(p);
           if (p.step % Math.max(1, Math.floor(p.steps / 20)) === 0 || p.step === p.steps) {
             input.progress({
               phase: "calibrate",
@@ -234,7 +236,7 @@ export async function trainEndToEnd(input: EndToEndInput, stage: EndToEndStage):
           }
         },
       });
-      const secondsPerStep = (performance.now() - tTrain) / 1000 / stage.steps;
+      const secondsPerStep = clock.secondsPerStep();
       const learnedLoss = await evaluate(result.params);
       const kept = learnedLoss <= initialLoss ? "learned" : "initial";
       const chosen = kept === "learned" ? result.params : init;

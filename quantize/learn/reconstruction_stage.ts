@@ -38,4 +38,6 @@ export interface UnitReport {
   learnedError: number;
   kept: "learned" | "initial";
   seconds: number;
+  /** Steady-state seconds per optimizer step (`train/step_clock.ts`); NaN when nothing was learned. */
+  secondsPerStep: number;
 }

@@ -17,5 +17,12 @@ export function summarizeUnits(label: string, units: readonly UnitReport[]): str
     `${steps} steps per unit, summed unit error ${sum((u) => u.initialError).toExponential(3)} → ${
       final.toExponential(3)
     }, ` +
-    `${sum((u) => u.seconds).toFixed(1)} s`;
+    `${sum((u) => u.seconds).toFixed(1)} s${perStep(units)}`;
+}
+
+/** ", median X s per step" over the units that learned (the steady-state rate of `train`). */
+function perStep(units: readonly UnitReport[]): string {
+  const v = units.map((u) => u.secondsPerStep).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return "";
+  return ` (median ${v[Math.floor(v.length / 2)]!.toFixed(3)} s per step)`;
 }
