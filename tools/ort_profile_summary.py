@@ -21,15 +21,20 @@ def summarize(path):
     by_op = collections.Counter()
     count = collections.Counter()
     cpu_nodes = collections.Counter()
+    cpu_names = []
+    kernel_us = 0
     for e in events:
         if e.get("cat") != "Node" or not str(e.get("name", "")).endswith("_kernel_time"):
             continue
         a = e.get("args", {})
         key = (a.get("provider", "?"), a.get("op_name", "?"))
         by_op[key] += e.get("dur", 0)
+        kernel_us += e.get("dur", 0)
         count[key] += 1
         if a.get("provider") == "CPUExecutionProvider":
             cpu_nodes[a.get("op_name", "?")] += 1
+            if len(cpu_names) < 400:
+                cpu_names.append(str(e.get("name", ""))[: -len("_kernel_time")])
     n = max(1, len(runs))
     run_us = sum(e.get("dur", 0) for e in runs)
     return {
@@ -41,6 +46,8 @@ def summarize(path):
             for (p, o), us in by_op.most_common()
         ],
         "cpu_ops_per_run": {k: v / n for k, v in cpu_nodes.most_common()},
+        "kernel_ms_per_run": kernel_us / n / 1000,
+        "cpu_node_names": sorted(set(cpu_names))[:12],
     }
 
 
@@ -61,12 +68,13 @@ def main():
         out.append(s)
         if s["runs"] == 0:
             continue
-        print(f"{s['file']}: {s['runs']} runs, {s['ms_per_run']:.1f} ms/run")
+        print(f"{s['file']}: {s['runs']} runs, {s['ms_per_run']:.1f} ms/run, kernels {s['kernel_ms_per_run']:.1f} ms/run")
         for o in s["ops"][: args.top]:
             print(f"   {o['ms_per_run']:9.2f} ms  {o['nodes_per_run']:6.0f} x {o['op']:<22} {o['provider']}")
         if s["cpu_ops_per_run"]:
             cpu = ", ".join(f"{k} {v:.0f}" for k, v in list(s["cpu_ops_per_run"].items())[:10])
             print(f"   on CPU per run: {cpu}")
+            print(f"   e.g. {', '.join(s['cpu_node_names'][:6])}")
     if args.json:
         json.dump(out, open(args.json, "w"))
     return 0

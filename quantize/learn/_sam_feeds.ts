@@ -37,6 +37,9 @@ export async function encoderFeed(config: SamConfig, image: CalibrationImage): P
   };
 }
 
+/** The official decoder's inputs that hold one row per prompt (the rest are shared by every prompt of an image). */
+export const OFFICIAL_PROMPT_FEEDS: readonly string[] = Object.freeze(["point_coords", "point_labels"]);
+
 /** Decoder feeds of `prompt` with `embedding`. */
 export function decoderFeeds(
   config: SamConfig,

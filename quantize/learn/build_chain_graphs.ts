@@ -19,7 +19,7 @@ import { buildGradientGraph } from "../../onnx/grad/build_gradient_graph.ts";
 import { extractSubgraph } from "../../onnx/passes/extract_subgraph.ts";
 import { captureShapes, propagateElementwiseShapes } from "./annotate_shapes.ts";
 import { appendReconstructionLoss } from "./append_loss.ts";
-import type { ChainGraphs, StepData } from "./chained_runner.ts";
+import { type ChainGraphs, stackPrompts, type StepData } from "./chained_runner.ts";
 import type { TrainableGraph } from "./trainable_graph.ts";
 
 /** Names and data {@link buildChainGraphs} needs. */
@@ -36,6 +36,10 @@ export interface ChainBuildContext {
   data: StepData;
   /** An image (with a prompt, for the mask objective) for shape capture. */
   first: number;
+  /** Prompts per decoder run; the decoder graphs are built for exactly this batch. @default 1 */
+  promptBatch?: number;
+  /** Decoder inputs that carry one row per prompt (stacked along axis 0 in a batch). @default [] */
+  batchedFeeds?: readonly string[];
 }
 
 /**
@@ -87,9 +91,17 @@ export async function buildChainGraphs(
     });
     return { graphs, firstFeeds };
   }
-  const p0 = await c.data.prompt(c.first, 0, emb);
+  const batch = c.promptBatch ?? 1;
+  const batched = c.batchedFeeds ?? [];
+  graphs.promptBatch = batch;
+  graphs.batchedFeeds = batched;
+  const items = [];
+  for (let q = 0; q < batch; q++) items.push(await c.data.prompt(c.first, q, emb));
+  const p0 = stackPrompts(items, batched);
   Object.assign(firstFeeds, p0.feeds, { [c.decEmb]: emb });
   const d = copyOf(Td?.graph ?? c.Fd, [c.lowRes!]);
+  // The official export declares one prompt row; its graph takes any number (image embedding repeated).
+  for (const t of d.inputs) if (batch > 1 && batched.includes(t.name) && t.shape) t.shape[0] = batch;
   propagateElementwiseShapes(d);
   await captureShapes(d, { ...firstFeeds, [c.decEmb]: emb });
   const { loss, targets } = appendReconstructionLoss(d, [c.lowRes!]);

@@ -9,6 +9,10 @@
  *    mean over the K prompts, and so are the gradients;
  * 3. encoder vector-Jacobian graph with U = (1/K)·Σ_k ∂loss_k/∂E (its loss is Σ E ⊙ U) → ∂loss/∂θ_enc.
  *
+ * With `promptBatch` B > 1 the decoder graphs take B prompts per run (the prompt feeds `batchedFeeds` and the
+ * target stacked along axis 0, every other feed shared): a step's K prompts (a multiple of B) cost K/B runs
+ * instead of K, with the same loss and gradients (each run's loss is the mean over its B prompts).
+ *
  * With an embedding objective (`embeddingLoss`), step 1–3 collapse into the encoder loss graph. Steps
  * are described by two feeds: `samq.learn.step/image` (int32 [1]) and `samq.learn.step/prompts`
  * (int32 [K]); the runner reads images, prompts and targets from its {@link StepData}.
@@ -22,6 +26,7 @@ import type { ExecutionProvider } from "../../runtime/execution_provider.ts";
 import { createSession } from "../../runtime/session.ts";
 import { type Feeds, type GradientResult, GradientRunner } from "../train/gradient_runner.ts";
 import type { TrainParam } from "../train/train_checkpoint.ts";
+import { invariant } from "../../util/errors.ts";
 
 /** Feed names that select a step's image and prompts. */
 export const STEP_FEEDS = Object.freeze({
@@ -66,6 +71,39 @@ export interface ChainGraphs {
   target: string;
   encoderParams: readonly string[];
   decoderParams: readonly string[];
+  /** Prompts per decoder run (the decoder graphs' batch). @default 1 */
+  promptBatch?: number;
+  /** Decoder feeds stacked along axis 0 when `promptBatch` > 1 (the rest are shared by the batch). */
+  batchedFeeds?: readonly string[];
+}
+
+/** A decoder run's prompts: feeds stacked along axis 0 (`batched`) or shared, and the stacked target. */
+export function stackPrompts(
+  items: readonly { feeds: Record<string, ort.Tensor>; target: ort.Tensor }[],
+  batched: readonly string[],
+): { feeds: Record<string, ort.Tensor>; target: ort.Tensor } {
+  if (items.length === 1) return items[0]!;
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const name of Object.keys(items[0]!.feeds)) {
+    feeds[name] = batched.includes(name) ? concat0(items.map((p) => p.feeds[name]!)) : items[0]!.feeds[name]!;
+  }
+  return { feeds, target: concat0(items.map((p) => p.target)) };
+}
+
+function concat0(ts: readonly ort.Tensor[]): ort.Tensor {
+  const dims = [...ts[0]!.dims];
+  const tail = dims.slice(1).join(",");
+  for (const t of ts) {
+    invariant(t.dims.slice(1).join(",") === tail, "stacked prompt tensors share their inner dims");
+  }
+  const data = new Float32Array(ts.reduce((n, t) => n + t.size, 0));
+  let at = 0;
+  for (const t of ts) {
+    data.set(t.data as Float32Array, at);
+    at += t.size;
+  }
+  dims[0] = ts.reduce((n, t) => n + t.dims[0]!, 0);
+  return new ort.Tensor("float32", data, dims);
 }
 
 const SESSION_GRAPHS = [
@@ -128,10 +166,10 @@ export class ChainedRunner extends GradientRunner {
       if (a === undefined) sums.set(name, a = new Float64Array(v.length));
       for (let k = 0; k < v.length; k++) a[k] = a[k]! + w * v[k]!;
     };
-    const w = 1 / prompts.length;
     const wantEmbedding = s.encoderVjp !== undefined;
-    for (const j of prompts) {
-      const p = await this.#data.prompt(i, j, embedding);
+    for (const batch of this.#batches(prompts)) {
+      const w = batch.length / prompts.length;
+      const p = await this.#prompts(i, batch, embedding);
       const out = await run(s.decoderLoss!, {
         ...p.feeds,
         [g.decoderEmbedding]: embedding,
@@ -175,17 +213,32 @@ export class ChainedRunner extends GradientRunner {
       : await this.#data.floatEmbedding(i);
     const dec = pick(params, g.decoderParams);
     let loss = 0;
-    for (const j of prompts) {
-      const p = await this.#data.prompt(i, j, embedding);
+    for (const batch of this.#batches(prompts)) {
+      const p = await this.#prompts(i, batch, embedding);
       const out = await run(s.decoderLossForward!, {
         ...p.feeds,
         [g.decoderEmbedding]: embedding,
         [g.target]: p.target,
         ...dec,
       });
-      loss += Number(out[s.decoderLossForward!.outputNames[0]!]!.data[0]) / prompts.length;
+      loss += Number(out[s.decoderLossForward!.outputNames[0]!]!.data[0]) * batch.length / prompts.length;
     }
     return { loss };
+  }
+
+  /** The step's prompts cut into decoder runs of `promptBatch` each. */
+  #batches(prompts: readonly number[]): number[][] {
+    const b = this.#g.promptBatch ?? 1;
+    invariant(prompts.length % b === 0, `a step's ${prompts.length} prompts fill decoder runs of ${b}`);
+    const out: number[][] = [];
+    for (let k = 0; k < prompts.length; k += b) out.push(prompts.slice(k, k + b));
+    return out;
+  }
+
+  async #prompts(i: number, js: readonly number[], embedding: ort.Tensor) {
+    const items = [];
+    for (const j of js) items.push(await this.#data.prompt(i, j, embedding));
+    return stackPrompts(items, this.#g.batchedFeeds ?? []);
   }
 
   override async release(): Promise<void> {

@@ -181,8 +181,10 @@ Deno.test("ChainedRunner.run() equals the gradient of the merged encoder + decod
   assert.ok(Math.abs(both.loss - (chained.loss + second.loss) / 2) <= 1e-6 * both.loss);
   for (const name of wrt.slice(0, 10)) {
     const m = both.grads[name]!, a = chained.grads[name]!, b = second.grads[name]!;
+    // float32 chains cancel: a gradient of ~1e-12 (an input-image step) keeps only ~4 exact digits.
     for (let i = 0; i < m.length; i++) {
-      assert.ok(Math.abs(m[i]! - (a[i]! + b[i]!) / 2) <= 1e-5 * (Math.abs(a[i]!) + Math.abs(b[i]!) + 1e-30));
+      const tol = 1e-4 * Math.max(Math.abs(a[i]!), Math.abs(b[i]!)) + 1e-30;
+      assert.ok(Math.abs(m[i]! - (a[i]! + b[i]!) / 2) <= tol, `${name}[${i}] ${m[i]} ${a[i]} ${b[i]}`);
     }
   }
 });

@@ -35,6 +35,8 @@ import { ChainedRunner, STEP_FEEDS, type StepData } from "./chained_runner.ts";
 import { buildChainGraphs } from "./build_chain_graphs.ts";
 import { floatWeightsOf } from "./float_weights.ts";
 import { tensorElements } from "./_measure.ts";
+import { OFFICIAL_PROMPT_FEEDS } from "./_sam_feeds.ts";
+import { decoderBatchesPrompts } from "./prompt_batch.ts";
 import { type RoleOptimizers, trainSettings } from "./param_groups.ts";
 import { decoderFeeds, type EncoderFeed, encoderFeed, openGraphSession } from "./_sam_feeds.ts";
 import { TensorCache } from "./tensor_cache.ts";
@@ -185,7 +187,22 @@ export async function trainEndToEnd(input: EndToEndInput, stage: EndToEndStage):
         { field: "calibration" },
       );
     }
+    // One decoder run takes every prompt of a step (the official decoder batches prompts); an image with
+    // fewer prompts than the batch repeats some of them within the step.
+    let promptBatch = masks
+      ? Math.min(stage.promptsPerStep, Math.max(...usable.map((i) => prompts[i]!.length)))
+      : 1;
+    if (promptBatch > 1) {
+      const i = usable[0]!, emb = await data.floatEmbedding(i);
+      const probe = [];
+      for (let q = 0; q < Math.min(3, prompts[i]!.length); q++) probe.push(await data.prompt(i, q, emb));
+      if (!(await decoderBatchesPrompts(FdAll, lowRes, probe, OFFICIAL_PROMPT_FEEDS, input.ep))) {
+        promptBatch = 1;
+      }
+    }
     const built = await buildChainGraphs(Te, Td, {
+      promptBatch,
+      batchedFeeds: OFFICIAL_PROMPT_FEEDS,
       encIn,
       embOut,
       lowRes: masks ? lowRes : undefined,
@@ -206,7 +223,8 @@ export async function trainEndToEnd(input: EndToEndInput, stage: EndToEndStage):
     const runner = await ChainedRunner.open(built.graphs, data, input.ep);
     try {
       const pick = (i: number, t: number) => {
-        const n = prompts[i]!.length, k = Math.min(stage.promptsPerStep, n);
+        const n = prompts[i]!.length,
+          k = masks ? (promptBatch > 1 ? promptBatch : Math.min(stage.promptsPerStep, n)) : 1;
         return Array.from({ length: k }, (_, q) => masks ? (t * k + q) % n : 0);
       };
       const evaluate = async (values: Record<string, TrainParam>) => {
