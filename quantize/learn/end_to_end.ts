@@ -100,6 +100,8 @@ export interface EndToEndResult {
   seconds: number;
   /** Wall seconds per optimizer step (training loop only: no caching, graph building or evaluation). */
   secondsPerStep: number;
+  /** Prompts per decoder run (1 where the decoder export fixes one prompt row). */
+  promptBatch: number;
 }
 
 /** Learns the stage's parameters end to end (see the module doc). */
@@ -269,6 +271,7 @@ export async function trainEndToEnd(input: EndToEndInput, stage: EndToEndStage):
         trainLoss: { first: mean(result.losses.slice(0, tenth)), last: mean(result.losses.slice(-tenth)) },
         seconds: (performance.now() - t0) / 1000,
         secondsPerStep,
+        promptBatch,
       };
     } finally {
       await runner.release();

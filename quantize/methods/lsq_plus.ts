@@ -93,7 +93,7 @@ export function endToEndSummary(
     }, evaluation loss ${r.initialLoss.toExponential(3)} → ${
       r.learnedLoss.toExponential(3)
     }, kept ${r.kept}, ` +
-    `${r.seconds.toFixed(1)} s (${r.secondsPerStep.toFixed(2)} s per step)`;
+    `${r.seconds.toFixed(1)} s (${r.secondsPerStep.toFixed(2)} s per step), ${r.promptBatch} prompt(s) per decoder run`;
 }
 
 /** Options of the `lsq+` method. */
