@@ -153,7 +153,7 @@ Deno.test("a GT without area loads; evaluating it names the record (pycocotools:
   throws(() => loadCocoGt(gtJson({ area: "15" })), isErr("invalid_file", "/annotations/0/area"));
 });
 
-Deno.test("numpyMean() sums in numpy's 8192-element reduction chunks, pairwise inside each", () => {
+Deno.test("numpyMean() sums in numpy's (< 2.3) 8192-element reduction chunks, pairwise inside each", () => {
   // Chunks [0, 8192), [8192, 16384), [16384]: 2^53, then + 1 twice, each a tie rounded to even 2^53.
   // One pairwise sum over everything adds 1 + 1 first and keeps 2^53 + 2.
   const x = new Float64Array(16385);

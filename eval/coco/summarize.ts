@@ -6,8 +6,11 @@
  * summed as `np.add.reduce` does: the reduction iterator hands the inner loop chunks of at most 8192
  * elements (numpy's buffer size), each chunk is summed with **pairwise summation** (8-way unrolled blocks
  * of ≤ 128, split halves rounded to a multiple of 8) and the chunk sums are added left to right; then
- * divided by n. This reproduces `np.mean` bit for bit; one pairwise sum over all n differs in the last
- * bit once n > 8192 (APs of the golden segm fixture, n = 49,490), a left-to-right sum by ~1e-14.
+ * divided by n. This reproduces `np.mean` of numpy < 2.3 bit for bit, which made the golden stats
+ * (numpy 1.24.2). numpy 2.3 (gh-27883, "Reorganize buffered iteration setup") stopped chunking reductions
+ * that need no buffer, so with it pycocotools sums all n pairwise at once and can differ in the last bit
+ * once n > 8192: APs of the golden segm fixture (n = 49,490) is 0.3873740315997838 with numpy 1.24 and
+ * 0.3873740315997837 with numpy 2.4. A left-to-right sum would differ by ~1e-14.
  *
  * Stat 0 uses the literal maxDets 100 of `_summarize`'s default: if `maxDets` lacks 100 it is −1.
  * Stats 1-5 and 8-11 use maxDets[2], stat 6 maxDets[0], stat 7 maxDets[1] (at least 3 values needed).
