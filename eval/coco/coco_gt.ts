@@ -43,7 +43,7 @@ export interface CocoAnnotation {
   id: number;
   image_id: number;
   category_id: number;
-  /** GT: as stored, never recomputed (absent: an error once the annotation is evaluated); DT: `loadRes`'. */
+  /** GT: as stored, never recomputed (absent: an error once evaluated); DT: derived as in `loadRes`. */
   area?: number;
   /** As stored (absent → 0, `true`/`false` → 1/0); non-zero = crowd. */
   iscrowd: number;
