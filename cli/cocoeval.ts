@@ -5,18 +5,23 @@
  *     [--use-cats 0|1] [--max-dets 1,10,100] [--json]
  *
  * Without --json prints pycocotools' 12-line summary; with --json prints only
- * {"stats":[12 numbers],"perCategory":{"<category id>": AP, ...}} on stdout. Flags carry no defaults:
- * unset options fall back to the library's (pycocotools') defaults.
+ * {"stats":[12 numbers],"perCategory":{"<category id>": AP, ...},"ignoredResults":N} on stdout, where N
+ * counts the results whose category_id is not a GT category (ignored, as pycocotools does). Flags carry
+ * no defaults: unset options fall back to the library's (pycocotools') defaults.
+ *
+ * Warnings (one line each on stderr, `warning: …`): results of unknown categories were ignored; the results
+ * list is empty (pycocotools raises IndexError there; samq scores it as "nothing detected").
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { runCli } from "../util/cli.ts";
+import { logLine, runCli } from "../util/cli.ts";
 import { SamqError } from "../util/errors.ts";
 import { readJsonFile } from "../util/fs.ts";
 import {
   accumulate,
   type CocoEvalOptions,
+  type CocoResults,
   evaluate,
   formatSummary,
   IOU_TYPES,
@@ -79,15 +84,42 @@ async function main(): Promise<void> {
   const gt = loadCocoGt(await readJson(values.gt), { path: values.gt });
   const params = resolveParams(gt, options);
   const dt = loadResults(gt, await readJson(values.results), params.iouType, { path: values.results });
+  for (const w of resultWarnings(dt, values.results)) logLine(`warning: ${w}`);
   const acc = accumulate(evaluate(gt, dt, params));
   const summary = summarize(acc, params);
   if (values.json) {
+    const out = {
+      stats: summary.stats,
+      perCategory: perCategoryAp(acc, params),
+      ignoredResults: dt.unknownCategoryCount,
+    };
     // deno-lint-ignore no-console
-    console.log(JSON.stringify({ stats: summary.stats, perCategory: perCategoryAp(acc, params) }));
+    console.log(JSON.stringify(out));
   } else {
     // deno-lint-ignore no-console
     console.log(formatSummary(summary, params.iouThrs));
   }
+}
+
+/** What the user should know about the loaded results (each one line). */
+function resultWarnings(dt: CocoResults, path: string): string[] {
+  const w: string[] = [];
+  if (dt.n === 0) {
+    w.push(
+      `"${path}" has no results: scored as "nothing detected" (AP = AR = 0 where the GT has objects); ` +
+        "pycocotools raises IndexError on an empty list",
+    );
+  }
+  const k = dt.unknownCategoryCount;
+  if (k > 0) {
+    const ids = dt.unknownCategoryIds;
+    const shown = ids.length <= 10 ? ids.join(", ") : `${ids.slice(0, 10).join(", ")}, … (${ids.length} ids)`;
+    w.push(
+      `ignored ${k} of ${dt.n} result(s) in "${path}" whose category_id is not a ground-truth category ` +
+        `(${shown}), as pycocotools does`,
+    );
+  }
+  return w;
 }
 
 /** `readJsonFile`, with the parser's message (which may quote several lines of the file) on one line. */

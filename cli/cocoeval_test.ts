@@ -116,7 +116,8 @@ Deno.test("cocoeval --json prints exactly one JSON object on stdout, equal to ev
     strictEqual(r.stderr, "");
     ok(r.stdout.endsWith("}\n") && !r.stdout.slice(0, -1).includes("\n"), r.stdout);
     const out = JSON.parse(r.stdout);
-    deepStrictEqual(Object.keys(out), ["stats", "perCategory"]);
+    deepStrictEqual(Object.keys(out), ["stats", "perCategory", "ignoredResults"]);
+    strictEqual(out.ignoredResults, 0);
     const lib = evaluateCoco(GT, res, { iouType: "segm" });
     deepStrictEqual(out.stats, lib.stats);
     deepStrictEqual(out.perCategory, { "1": lib.perCategory["1"], "2": -1 });
@@ -161,17 +162,58 @@ Deno.test("cocoeval with an empty results list prints a valid summary (AP 0 wher
     deepStrictEqual(JSON.parse(r.stdout), {
       stats: [0, 0, 0, 0, -1, -1, 0, 0, 0, 0, -1, -1],
       perCategory: { "1": 0, "2": -1 },
+      ignoredResults: 0,
     });
+    const lines = r.stderr.trimEnd().split("\n");
+    strictEqual(lines.length, 1, r.stderr);
+    match(lines[0]!, /^warning: ".*res\.json" has no results: scored as "nothing detected".*IndexError/);
+  });
+});
+
+Deno.test("cocoeval ignores results of unknown categories as pycocotools: one warning line, counted in --json", async () => {
+  // Category 7 is not in the GT: its high-scoring false positive must not lower AP below the perfect one.
+  const res = [
+    { image_id: 1, category_id: 7, bbox: [60, 60, 20, 20], score: 0.99 },
+    ...PERFECT,
+    { image_id: 2, category_id: 9, bbox: [10, 10, 20, 20], score: 0.5 },
+    { image_id: 2, category_id: 7, bbox: [10, 10, 20, 20], score: 0.5 },
+  ];
+  await withFiles({ "gt.json": GT, "res.json": res }, async (p) => {
+    const base = ["--gt", p("gt.json"), "--results", p("res.json"), "--iou-type", "bbox"];
+    for (const extra of [[], ["--use-cats", "0"]]) {
+      const r = await cocoeval(...base, ...extra, "--json");
+      strictEqual(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout);
+      strictEqual(out.ignoredResults, 3);
+      strictEqual(out.stats[0], 0.9999999999999998); // as if only PERFECT had been given
+      strictEqual(
+        r.stderr,
+        `warning: ignored 3 of 4 result(s) in "${p("res.json")}" whose category_id is not a ground-truth ` +
+          "category (7, 9), as pycocotools does\n",
+      );
+    }
+    const text = await cocoeval(...base);
+    strictEqual(text.code, 0, text.stderr);
+    strictEqual(text.stdout.trimEnd().split("\n").length, 12);
+    strictEqual(text.stderr.trimEnd().split("\n").length, 1);
+    match(text.stderr, /^warning: ignored 3 of 4 result/);
   });
 });
 
 Deno.test("cocoeval exits 2 with a one-line error for bad input", async () => {
   const badJson = '[\n  {"image_id": 1,\n   oops\n';
-  const unknownImg = [{ image_id: 7, category_id: 1, bbox: [0, 0, 1, 1], score: 1 }];
+  const unknownImg = [
+    { image_id: 7, category_id: 1, bbox: [0, 0, 1, 1], score: 1 },
+    { image_id: 1, category_id: 1, bbox: [0, 0, 1, 1], score: 1 },
+    { image_id: 8, category_id: 1, bbox: [0, 0, 1, 1], score: 1 },
+  ];
   await withFiles({ "gt.json": GT, "bad.json": badJson, "unk.json": unknownImg }, async (p) => {
     const base = ["--gt", p("gt.json"), "--iou-type", "bbox", "--results"];
     assertOneLineError(await cocoeval(...base, p("bad.json")), /Cannot parse ".*bad\.json"/);
-    assertOneLineError(await cocoeval(...base, p("unk.json")), /unk\.json.*\/0\/image_id.*unknown image 7/);
+    assertOneLineError(
+      await cocoeval(...base, p("unk.json")),
+      /unk\.json.*\/0\/image_id refers to image 7, which is not in the ground truth \(2 results on 2 image/,
+    );
     assertOneLineError(
       await cocoeval("--gt", p("gt.json"), "--results", p("unk.json"), "--iou-type", "keypoints"),
       /--iou-type.*segm, bbox/,

@@ -75,6 +75,7 @@ function makeGroup(
   // Stable sort by descending score (numpy mergesort of −score).
   const dts = dtsIn.slice().sort((a, b) => b.score! - a.score!);
   if (dts.length > maxDet) dts.length = maxDet;
+  for (const g of gts) if (g.area === undefined) missingForIou(gtDs, "ground truth", g, "area");
   const crowd = gts.map((g) => g.iscrowd !== 0);
   let iou: Float64Array | [];
   if (p.iouType === "segm") {
@@ -172,7 +173,7 @@ function referenceEvaluateImg(
   const ign: number[] = [];
   for (let g = 0; g < G; g++) {
     const a = gts[g]!;
-    if (a.iscrowd || a.area < lo || a.area > hi) ign.push(g);
+    if (a.iscrowd || a.area! < lo || a.area! > hi) ign.push(g);
     else order.push(g);
   }
   const nReg = order.length;
@@ -213,7 +214,7 @@ function referenceEvaluateImg(
     }
   }
   for (let d = 0; d < D; d++) {
-    const area = group.dts[d]!.area;
+    const area = group.dts[d]!.area!;
     if (!(area < lo || area > hi)) continue;
     for (let t = 0; t < T; t++) if (dtMatches[t * D + d] === 0) dtIgnore[t * D + d] = 1;
   }

@@ -14,7 +14,7 @@ import type { IouType } from "./load_results.ts";
 /**
  * Indexes `results` against `gt` (`loadRes`). The returned data set shares the GT images and categories.
  * @param iouType "segm" needs a mask (or a box polygon) per result; "bbox" needs or derives a box
- * @throws {SamqError} `not_found` for unknown image/category ids, `invalid_file` for malformed records
+ * @throws {SamqError} `not_found` for unknown image ids, `invalid_file` for malformed records
  */
 export function referenceLoadResults(
   gt: CocoGt,
@@ -38,10 +38,8 @@ export function referenceLoadResults(
     const imageId = reqNumber(where, r, ptr, "image_id");
     const img = gt.imgs.get(imageId);
     if (img === undefined) fail(where, `${ptr}/image_id`, `refers to unknown image ${imageId}`, "not_found");
+    // A category the GT lacks is kept, as in pycocotools; COCOeval never looks at it.
     const catId = reqNumber(where, r, ptr, "category_id");
-    if (!gt.cats.has(catId)) {
-      fail(where, `${ptr}/category_id`, `refers to unknown category ${catId}`, "not_found");
-    }
     const score = reqNumber(where, r, ptr, "score");
     const ann: CocoAnnotation = {
       id: i + 1,
@@ -52,7 +50,9 @@ export function referenceLoadResults(
       score,
       index: i,
     };
-    const bbox = optBox(where, r, ptr);
+    const bbox = !bboxBranch && Array.isArray(r.bbox) && r.bbox.length === 0
+      ? undefined
+      : optBox(where, r, ptr);
     if (bboxBranch) {
       if (bbox === undefined) fail(where, `${ptr}/bbox`, 'is missing field "bbox"');
       const [x1, y1, w, h] = bbox as [number, number, number, number];

@@ -4,12 +4,17 @@
  *
  * Validation (every error is a `SamqError` whose `field` is a JSON pointer to the record):
  * - `images[i]` needs numeric `id`, `width`, `height`; `categories[i]` numeric `id`;
- * - `annotations[i]` needs numeric `id`, `image_id`, `category_id`, `area`; optional `iscrowd` (0 when absent),
- *   `bbox` ([x, y, w, h]) and `segmentation` (checked when it is used); an RLE segmentation whose `size`
+ * - `annotations[i]` needs numeric `id`, `image_id`, `category_id`; optional `iscrowd` (a number or a
+ *   boolean; absent → 0), `area`, `bbox` ([x, y, w, h]) and `segmentation`; an RLE segmentation whose `size`
  *   differs from its image's [height, width] is rejected.
+ * What evaluation needs is checked when an annotation takes part (its image and category are evaluated), as
+ * pycocotools reads it only then: `area` (the area ranges; pycocotools raises `KeyError`, samq names the
+ * record), `bbox` for "bbox", `segmentation` for "segm".
+ * A missing `iscrowd` is 0 (not crowd): that is what `_prepare`'s ignore flag reads, though pycocotools'
+ * `computeIoU` would raise `KeyError` on it. `true`/`false` are 1/0 (Python's `int(True)`).
  * Annotations whose image or category is not listed are kept but, as in pycocotools, never evaluated
- * (unknown categories still count when `useCats` is off). Duplicate annotation ids behave as in
- * pycocotools: the id lookup returns the last one.
+ * (class-agnostic evaluation too only concatenates the listed categories). Duplicate annotation ids behave
+ * as in pycocotools: the id lookup returns the last one.
  * The caller's JSON is never mutated: annotations are shallow copies.
  *
  * @module
@@ -38,9 +43,9 @@ export interface CocoAnnotation {
   id: number;
   image_id: number;
   category_id: number;
-  /** GT: as stored (never recomputed); DT: derived as in `loadRes`. */
-  area: number;
-  /** 0 or 1 (absent in the JSON → 0). */
+  /** GT: as stored, never recomputed (absent: an error once evaluated); DT: derived as in `loadRes`. */
+  area?: number;
+  /** As stored (absent → 0, `true`/`false` → 1/0); non-zero = crowd. */
   iscrowd: number;
   bbox?: number[];
   segmentation?: unknown;
@@ -75,6 +80,16 @@ function list(where: Where, root: Record<string, unknown>, key: string, required
   const v = root[key];
   if (v === undefined && !required) return [];
   if (!Array.isArray(v)) fail(where, `/${key}`, v === undefined ? `is missing` : "must be a list");
+  return v;
+}
+
+function crowdFlag(where: Where, r: Record<string, unknown>, ptr: string): number {
+  const v = r.iscrowd;
+  if (v === undefined) return 0;
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (typeof v !== "number" || !Number.isInteger(v)) {
+    fail(where, `${ptr}/iscrowd`, "must be an integer (0 = not crowd) or a boolean");
+  }
   return v;
 }
 
@@ -117,10 +132,10 @@ export function loadCocoGt(json: unknown, options: LoadCocoGtOptions = {}): Coco
       id: reqNumber(where, r, ptr, "id"),
       image_id: reqNumber(where, r, ptr, "image_id"),
       category_id: reqNumber(where, r, ptr, "category_id"),
-      area: reqNumber(where, r, ptr, "area"),
-      iscrowd: r.iscrowd === undefined ? 0 : reqNumber(where, r, ptr, "iscrowd"),
+      iscrowd: crowdFlag(where, r, ptr),
       index: i,
     };
+    if (r.area !== undefined) ann.area = reqNumber(where, r, ptr, "area");
     const bbox = optBox(where, r, ptr);
     if (bbox !== undefined) ann.bbox = bbox;
     if (r.segmentation !== undefined) {
@@ -153,7 +168,14 @@ export function isCocoGt(v: unknown): v is CocoGt {
   return isRecord(v) && v.imgs instanceof Map && v.imgToAnns instanceof Map;
 }
 
-/** Throws the standard error for an annotation that lacks what the IoU type needs. */
+/** Why evaluation reads each field, for the error message. */
+const NEEDED_FOR: Record<string, string> = {
+  area: "the area ranges need it",
+  bbox: 'iouType "bbox" needs it',
+  segmentation: 'iouType "segm" needs it',
+};
+
+/** Throws the standard error for an annotation that lacks what its evaluation reads. */
 export function missingForIou(
   gt: CocoGt,
   kind: "ground truth" | "results",
@@ -161,8 +183,14 @@ export function missingForIou(
   field: string,
 ): never {
   const ptr = kind === "ground truth" ? `/annotations/${ann.index}/${field}` : `/${ann.index}/${field}`;
-  throw new SamqError("invalid_file", `Cannot evaluate ${kind}: record ${ptr} is missing field "${field}"`, {
-    field: ptr,
-    ...(gt.path === undefined ? {} : { path: gt.path }),
-  });
+  const what = gt.path === undefined ? kind : `${kind} "${gt.path}"`;
+  const why = NEEDED_FOR[field] === undefined ? "" : ` (${NEEDED_FOR[field]})`;
+  throw new SamqError(
+    "invalid_file",
+    `Cannot evaluate ${what}: record ${ptr} is missing field "${field}"${why}`,
+    {
+      field: ptr,
+      ...(gt.path === undefined ? {} : { path: gt.path }),
+    },
+  );
 }

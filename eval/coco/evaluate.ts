@@ -109,7 +109,7 @@ function prepareGroup(c: Ctx, q: number): GtScratch {
   const s = c.gs = gtScratch(c.gs, G);
   for (let g = 0; g < G; g++) {
     const a = grp.gt[g0 + g]!;
-    s.area[g] = a.area;
+    s.area[g] = a.area ?? missingForIou(c.gt, "ground truth", a, "area");
     s.crowd[g] = a.iscrowd ? 1 : 0;
     s.id[g] = a.id;
     if (c.segm) {

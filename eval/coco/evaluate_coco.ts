@@ -28,6 +28,8 @@ export interface CocoEvalResult {
   rows: SummaryRow[];
   /** category id → AP (see the module doc). */
   perCategory: Record<string, number>;
+  /** Results whose `category_id` is not a GT category, loaded but never evaluated (as pycocotools). */
+  ignoredResults: number;
   params: CocoEvalParams;
   /** precision [T,R,K,A,M], recall [T,K,A,M], scores [T,R,K,A,M] with their dims. */
   accumulation: CocoAccumulation;
@@ -56,7 +58,8 @@ export function perCategoryAp(acc: CocoAccumulation, params: CocoEvalParams): Re
 
 /**
  * Evaluates `results` (a parsed results list) against `gt` (parsed COCO JSON or a {@link CocoGt}).
- * @throws {SamqError} for malformed GT or results, unknown ids, mask sizes that differ from the image
+ * @throws {SamqError} for malformed GT or results, results on images the GT lacks, mask sizes that differ
+ *   from the image
  */
 export function evaluateCoco(
   gt: CocoGt | unknown,
@@ -74,6 +77,7 @@ export function evaluateCoco(
     summary: s.named,
     rows: s.rows,
     perCategory: perCategoryAp(accumulation, params),
+    ignoredResults: dt.unknownCategoryCount,
     params,
     accumulation,
     evaluation,

@@ -15,10 +15,21 @@
  * ([x, y, w, h] at 4i), and for `iouType` "segm" every result's mask sits in one {@link RleStore}
  * (mask i = result i; compressed strings are validated, measured and kept as strings, see rle_store.ts).
  *
- * Stricter than pycocotools (these would crash it or be silently dropped): a result with an unknown
- * `image_id` or `category_id` (`not_found`), a missing `score`/`bbox`/`segmentation` (`invalid_file`), a mask
- * whose `size` differs from its image (`invalid_file`). Every error names the record as a JSON pointer
- * ("/12/category_id").
+ * Unknown categories (as pycocotools): a result whose `category_id` is not a GT category is loaded (it keeps
+ * its id i + 1 and is validated like the others) but never evaluated, because COCOeval only looks at the
+ * GT's `catIds`, with or without `useCats`; `unknownCategoryCount` and `unknownCategoryIds` say how many and
+ * which, so callers can warn.
+ *
+ * Unknown images (as pycocotools, whose `loadRes` asserts that the results' image ids are a subset of the
+ * GT's): `not_found` at the first such result, with the number of such results and images.
+ *
+ * A segm-branch result without `bbox` (or with `"bbox": []`) gets `rleToBbox` of its mask, like
+ * `maskUtils.toBbox` in `loadRes`.
+ *
+ * Stricter than pycocotools (each would crash it or give undefined results later): a missing or non-numeric
+ * `image_id`, `category_id` or `score` (even on an ignored result), a missing `bbox` after a first result
+ * with one (`invalid_file`), a mask whose `size` differs from its image (`invalid_file`). Every error names
+ * the record as a JSON pointer ("/12/score").
  *
  * Empty results: pycocotools raises `IndexError`; here an empty list gives a table with no results, and the
  * evaluation then reads as "nothing was detected": every category with GT has precision 0 and recall 0
@@ -58,6 +69,10 @@ export interface CocoResults {
   bbox: Float64Array;
   /** iouType "segm": mask i of result i; null for "bbox". */
   masks: RleStore | null;
+  /** Results whose `category_id` is not a GT category: loaded, never evaluated (as pycocotools). */
+  unknownCategoryCount: number;
+  /** Those category ids, unique and ascending. */
+  unknownCategoryIds: number[];
   /** File the results came from, for error messages. */
   path?: string;
 }
@@ -111,9 +126,37 @@ function appendMask(where: Where, i: number, seg: unknown, img: CocoImage, store
 }
 
 /**
+ * `loadRes`' assertion that every result's image is a GT image, reported at the first offender with the
+ * totals (records that are not objects or lack a numeric `image_id` are left to the main loop's messages).
+ */
+function checkImageIds(where: Where, gt: CocoGt, results: unknown[]): void {
+  let first = -1, count = 0;
+  const ids = new Set<number>();
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i];
+    if (!isRecord(r) || typeof r.image_id !== "number" || gt.imgs.has(r.image_id)) continue;
+    if (first < 0) first = i;
+    count++;
+    ids.add(r.image_id);
+  }
+  if (first < 0) return;
+  const id = (results[first] as Record<string, unknown>).image_id;
+  const total = count === 1
+    ? ""
+    : ` (${count} results on ${ids.size} image(s) the ground truth does not have)`;
+  fail(
+    where,
+    `/${first}/image_id`,
+    `refers to image ${id}, which is not in the ground truth${total}; ` +
+      "results must be on the GT's images (pycocotools' loadRes refuses them too)",
+    "not_found",
+  );
+}
+
+/**
  * Indexes `results` against `gt` (`loadRes`).
  * @param iouType "segm" keeps a mask (or box polygon) per result; "bbox" needs or derives a box
- * @throws {SamqError} `not_found` for unknown image/category ids, `invalid_file` for malformed records
+ * @throws {SamqError} `not_found` for a result on an image the GT lacks, `invalid_file` for malformed records
  */
 export function loadResults(
   gt: CocoGt,
@@ -128,7 +171,10 @@ export function loadResults(
   if (isRecord(first) && !bboxBranch && first.segmentation === undefined) {
     fail(where, "/0", 'has neither "bbox" nor "segmentation" (captions and keypoints are not supported)');
   }
+  checkImageIds(where, gt, results);
   const n = results.length;
+  const unknownCats = new Set<number>();
+  let unknownCategoryCount = 0;
   const t: CocoResults = {
     iouType,
     n,
@@ -138,6 +184,8 @@ export function loadResults(
     area: new Float64Array(n),
     bbox: new Float64Array(4 * n),
     masks: null,
+    unknownCategoryCount: 0,
+    unknownCategoryIds: [],
   };
   const keep = iouType === "segm";
   // Masks are decoded in both modes (segm-branch area and box need them); "bbox" reuses one scratch mask.
@@ -146,16 +194,18 @@ export function loadResults(
     const r: unknown = results[i];
     if (!isRecord(r)) fail(where, `/${i}`, "must be an object");
     const imageId = num(where, r, i, "image_id");
-    const img = gt.imgs.get(imageId);
-    if (img === undefined) fail(where, `/${i}/image_id`, `refers to unknown image ${imageId}`, "not_found");
+    const img = gt.imgs.get(imageId)!; // checkImageIds: every id is known
     const catId = num(where, r, i, "category_id");
     if (!gt.cats.has(catId)) {
-      fail(where, `/${i}/category_id`, `refers to unknown category ${catId}`, "not_found");
+      unknownCategoryCount++;
+      unknownCats.add(catId);
     }
     t.imageId[i] = imageId;
     t.categoryId[i] = catId;
     t.score[i] = num(where, r, i, "score");
-    const bbox = box4(where, r, i);
+    // pycocotools keeps a segm result's `"bbox": []` (loadRes only tests the key), which is no box:
+    // the mask's box stands in for it.
+    const bbox = !bboxBranch && Array.isArray(r.bbox) && r.bbox.length === 0 ? undefined : box4(where, r, i);
     if (!keep) store.clear();
     if (bboxBranch) {
       if (bbox === undefined) fail(where, `/${i}/bbox`, 'is missing field "bbox"');
@@ -181,6 +231,8 @@ export function loadResults(
     }
   }
   if (keep) t.masks = store;
+  t.unknownCategoryCount = unknownCategoryCount;
+  t.unknownCategoryIds = [...unknownCats].sort((a, b) => a - b);
   if (options.path !== undefined) t.path = options.path;
   return t;
 }

@@ -1,5 +1,6 @@
 /**
- * COCO evaluation that reproduces pycocotools (the PyPI build, 2.0.11) number for number, in TypeScript.
+ * COCO evaluation that reproduces pycocotools number for number (means as numpy < 2.3 takes them, see
+ * summarize.ts), in TypeScript.
  *
  * - Mask API: RLE encode/decode (column-major runs starting with zeros), the compressed string codec,
  *   polygon/box rasterisation (`frPoly`/`frBbox`), area, box, merge and IoU with crowd semantics.

@@ -3,9 +3,14 @@
  *
  * Each stat is the mean of the selected entries > −1 (−1 when there are none). The selection is taken in
  * numpy's C order of the sliced array (IoU threshold outermost, then recall threshold, then category) and
- * summed with numpy's **pairwise summation** (8-way unrolled blocks of ≤ 128, split halves rounded to a
- * multiple of 8), then divided by n — this reproduces `np.mean` bit for bit; a left-to-right sum would
- * differ by ~1e-14.
+ * summed as `np.add.reduce` does: the reduction iterator hands the inner loop chunks of at most 8192
+ * elements (numpy's buffer size), each chunk is summed with **pairwise summation** (8-way unrolled blocks
+ * of ≤ 128, split halves rounded to a multiple of 8) and the chunk sums are added left to right; then
+ * divided by n. This reproduces `np.mean` of numpy < 2.3 bit for bit, which made the golden stats
+ * (numpy 1.24.2). numpy 2.3 (gh-27883, "Reorganize buffered iteration setup") stopped chunking reductions
+ * that need no buffer, so with it pycocotools sums all n pairwise at once and can differ in the last bit
+ * once n > 8192: APs of the golden segm fixture (n = 49,490) is 0.3873740315997838 with numpy 1.24 and
+ * 0.3873740315997837 with numpy 2.4. A left-to-right sum would differ by ~1e-14.
  *
  * Stat 0 uses the literal maxDets 100 of `_summarize`'s default: if `maxDets` lacks 100 it is −1.
  * Stats 1-5 and 8-11 use maxDets[2], stat 6 maxDets[0], stat 7 maxDets[1] (at least 3 values needed).
@@ -84,9 +89,16 @@ export function pairwiseSum(a: ArrayLike<number>, off = 0, n = a.length - off): 
   return pairwiseSum(a, off, n2) + pairwiseSum(a, off + n2, n - n2);
 }
 
-/** `np.mean(x)` for a 1-D float64 array. */
+/** numpy's buffer size: `np.add.reduce` sums a 1-D array in chunks of this many elements. */
+export const NUMPY_BUFSIZE = 8192;
+
+/** `np.mean(x)` for a 1-D float64 array (see the module doc for the summation order). */
 export function numpyMean(x: ArrayLike<number>): number {
-  return pairwiseSum(x) / x.length;
+  let sum = 0;
+  for (let i = 0; i < x.length; i += NUMPY_BUFSIZE) {
+    sum += pairwiseSum(x, i, Math.min(NUMPY_BUFSIZE, x.length - i));
+  }
+  return sum / x.length;
 }
 
 function stat(
