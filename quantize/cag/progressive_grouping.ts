@@ -13,7 +13,7 @@
 import type { Prng } from "../../util/prng.ts";
 import { roundHalfUp } from "../quantizers/round_half_up.ts";
 import { check } from "../_layout.ts";
-import { kmeans } from "./kmeans.ts";
+import { kmeans, type KmeansOptions } from "./kmeans.ts";
 
 /** Result of {@link progressiveGrouping}. */
 export interface ProgressiveGrouping {
@@ -37,6 +37,7 @@ export function progressiveGrouping(
   zeroPoint: Float32Array,
   stages: readonly number[],
   prng: Prng,
+  options: KmeansOptions = {},
 ): ProgressiveGrouping {
   const C = scale.length;
   check(
@@ -50,7 +51,7 @@ export function progressiveGrouping(
   for (const k of stages) {
     const points = new Float64Array(2 * C);
     for (let c = 0; c < C; c++) [points[2 * c], points[2 * c + 1]] = [s[c]!, z[c]!];
-    const r = kmeans(points, 2, k, prng);
+    const r = kmeans(points, 2, k, prng, options);
     const gs = Float64Array.from({ length: r.k }, (_, j) => Math.fround(r.centroids[2 * j]!));
     const gz = Float64Array.from({ length: r.k }, (_, j) => roundHalfUp(r.centroids[2 * j + 1]!));
     s = Float64Array.from(r.labels, (j) => gs[j]!);
