@@ -25,8 +25,9 @@ export const KNOWN_METHOD_NAMES: readonly string[] = Object.freeze([
   "lsq+",
   "qdrop",
   "brecq",
-  // Named in the mission as a later baseline (AHCPTQ, Zhang et al. 2025); planned, not built.
   "ahcptq",
+  // Named in the methods spec (§10, SAQ-SAM, AAAI 2026); planned, not built.
+  "saq-sam",
 ]);
 
 /** Whether a method can run. */
@@ -70,7 +71,7 @@ export interface MethodCatalog {
  * ```ts
  * import { createMethodCatalog } from "./method_catalog.ts";
  * const catalog = createMethodCatalog([{ name: "minmax", status: "available" }]);
- * catalog.get("ahcptq")?.status; // "planned"
+ * catalog.get("saq-sam")?.status; // "planned"
  * ```
  */
 export function createMethodCatalog(

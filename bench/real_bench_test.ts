@@ -25,7 +25,7 @@ Deno.test("deno task bench quantizes, evaluates, resumes and reports end to end 
     const config = await writeConfig(dir, {
       name: "real-e2e",
       models: [TINY_MODEL],
-      methods: ["float", "minmax", "ahcptq"],
+      methods: ["float", "minmax", "saq-sam"],
       bits: ["w8a8"],
       datasets: ["synthetic:seed=71,n=2,size=64"],
       modes: ["point", "box"],
@@ -57,7 +57,7 @@ Deno.test("deno task bench quantizes, evaluates, resumes and reports end to end 
     }
     const report = await Deno.readTextFile(join(out, "report.md"));
     assert.match(report, /\| minmax \| \d+\.\d\d \|/, "one quantized method: no bold");
-    assert.match(report, /\| ahcptq \| not available \|/);
+    assert.match(report, /\| saq-sam \| not available \|/);
     assert.match(report, /!\[\]\(figures\/qualitative\/[0-9a-f]{64}\/\d+_\d+\.png\)/);
     // A rerun finds every record and changes nothing.
     const before = await Deno.readTextFile(join(out, "records.jsonl"));

@@ -35,7 +35,7 @@ Deno.test("validateBenchConfig() expands * and grids, keeps planned methods, and
     const names = b.variants.map((v) => `${v.method}:${v.status}:${JSON.stringify(v.gridPoint)}`);
     assert.equal(names[0], "float:float:{}");
     assert.equal(names[1], "minmax:available:{}");
-    assert.ok(names.includes("qdrop:planned:{}") && names.includes("ahcptq:planned:{}"));
+    assert.ok(names.includes("qdrop:planned:{}") && names.includes("saq-sam:planned:{}"));
     assert.deepEqual(names.slice(-2), [
       'pq-sam-s:available:{"lambda":6}',
       'pq-sam-s:available:{"lambda":14}',
@@ -69,7 +69,8 @@ Deno.test("validateBenchConfig() checks option values with the registry method's
     const catalog = registryMethodCatalog();
     assert.equal(catalog.get("minmax")?.status, "available");
     assert.equal(catalog.get("lsq+")?.status, "available");
-    assert.equal(catalog.get("ahcptq")?.status, "planned");
+    assert.equal(catalog.get("saq-sam")?.status, "planned");
+    assert.equal(catalog.get("ahcptq")?.status, "available");
     const env = createBenchEnvironment(catalog, (d) => openRunStore(d));
     const raw = smallConfig({
       methods: ["float", { name: "minmax", options: { activationRange: "bogus" } }],

@@ -5,6 +5,7 @@ import { Constant, Variable } from "../../onnx/ir/tensor.ts";
 import { encodeModel } from "../../onnx/io/write_model.ts";
 import { createPrng } from "../../util/prng.ts";
 import { emitUniformQuantizer } from "../insert/emit_uniform_quantizer.ts";
+import { emitHluqQuantizer } from "../insert/emit_hluq_quantizer.ts";
 import { emitLogQuantizer } from "../insert/emit_log_quantizer.ts";
 import { fakeQuant } from "../quantizers/fake_quant.ts";
 import type { QuantizerParams } from "../quantizers/quantizer_params.ts";
@@ -40,7 +41,11 @@ async function offGrid(
   const g = new Graph({ inputs: [x], opset: { "": 17 } });
   let t: Variable = x;
   if (quantize) {
-    t = emitted.kind === "log" ? emitLogQuantizer(g, x, emitted) : emitUniformQuantizer(g, x, emitted);
+    t = emitted.kind === "log"
+      ? emitLogQuantizer(g, x, emitted)
+      : emitted.kind === "hluq"
+      ? emitHluqQuantizer(g, x, emitted)
+      : emitUniformQuantizer(g, x, emitted);
   }
   g.outputs = [offGridReduction(params)(g, t, "check") as Variable];
   const s = await ort.InferenceSession.create(encodeModel(g), { executionProviders: ["cpu"] });

@@ -40,7 +40,7 @@ export interface QuantizerCheck {
   observations: number;
   /** Largest per-channel distinct-value count seen. */
   maxDistinct: number;
-  /** Allowed distinct values: 2^b, or 2^b + 1 for log quantizers. */
+  /** Allowed distinct values: 2^b (uniform, HLUQ), or 2^b + 1 for log quantizers. */
   maxLevels: number;
   /** Values off the grid, summed over observations. */
   offGrid: number;
@@ -98,7 +98,7 @@ export async function checkQuantizerGrids(
   };
   const enc = tapsOf("encoder");
   const dec = tapsOf("decoder");
-  const perTensor = (r: QuantizerRecord) => r.params.kind === "log" || r.params.axis === undefined;
+  const perTensor = (r: QuantizerRecord) => r.params.kind !== "uniform" || r.params.axis === undefined;
   const sampleCount = options.sampleCount ?? 1 << 16;
   const specs = (list: QuantizerRecord[]): TapSpec[] =>
     list.flatMap((r) =>

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as ort from "onnxruntime-node";
+import { attr } from "../../onnx/ir/attribute.ts";
 import { Graph } from "../../onnx/ir/graph.ts";
 import { Variable } from "../../onnx/ir/tensor.ts";
 import { encodeModel } from "../../onnx/io/write_model.ts";
@@ -10,6 +11,9 @@ import type { LogQuantizerParams, UniformQuantizerParams } from "../quantizers/q
 import { uniformParamsFromRange } from "../quantizers/uniform_params_from_range.ts";
 import { emitUniformQuantizer } from "./emit_uniform_quantizer.ts";
 import { emitLogQuantizer } from "./emit_log_quantizer.ts";
+import { emitHluqQuantizer } from "./emit_hluq_quantizer.ts";
+import { hluqParamsFromRange } from "../quantizers/hluq.ts";
+import { offGridReduction } from "../audit/off_grid_reduction.ts";
 
 async function runQuantizer(
   shape: number[],
@@ -131,4 +135,37 @@ Deno.test("emitLogQuantizer() rejects a scale that is not a float32 value", () =
     () => emitLogQuantizer(g, g.inputs[0]!, { kind: "log", bits: 4, tau: 2, scale: 0.1 }),
     (e: unknown) => e instanceof SamqError && e.field === "scale",
   );
+});
+
+Deno.test("emitHluqQuantizer() matches fakeQuant bit for bit in ORT and its outputs are fixed points", async () => {
+  for (
+    const [bits, rangeRate, gridRate, seed] of [[4, 0.1, 1 / 8, 1], [4, 0.3, 1 / 2, 2], [
+      8,
+      0.5,
+      1 / 4,
+      3,
+    ]] as const
+  ) {
+    const n = 4 * 300;
+    // Post-GELU-like values: a dense bump near the minimum −0.17 and a long positive tail.
+    const rng = createPrng(seed);
+    const x = Float32Array.from({ length: n }, () => {
+      const v = rng.normal() * 1.5;
+      return Math.fround(0.5 * v * (1 + Math.tanh(0.7978845608 * (v + 0.044715 * v ** 3))));
+    });
+    x.set([-5, -0.17, 0, 1e30, -1e30], 0);
+    const p = hluqParamsFromRange(-0.17, 4, bits, rangeRate, gridRate);
+    const { out, graph } = await runQuantizer([4, 300], x, (g, v) => emitHluqQuantizer(g, v, p, { id: "h" }));
+    assertBitEqual(out, fakeQuant(x, [4, 300], p));
+    assert.ok(graph.nodes.every((nd) => nd.name.startsWith("samq.q/h/")));
+    assert.ok(graph.nodes.every((nd) => nd.op !== "Round"), "rounding stays Floor(x + 0.5)");
+    // The audit's in-graph check: re-quantizing the output moves nothing.
+    const moved = await runQuantizer([4, 300], out, (g, v) => {
+      const r = offGridReduction(p)(g, v, "h");
+      const f = g.addNode("Cast", [r], { to: attr.int(1) }).outputs[0]!;
+      f.dtype = "float32";
+      return f;
+    });
+    assert.equal(moved.out[0], 0, `${bits} bits, rates ${rangeRate}/${gridRate}`);
+  }
 });

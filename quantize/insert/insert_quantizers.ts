@@ -1,5 +1,5 @@
 /**
- * Applies quantizer parameters to a planned graph: emits every activation quantizer (uniform or log) in
+ * Applies quantizer parameters to a planned graph: emits every activation quantizer (uniform, log or HLUQ) in
  * front of its site's consumers and replaces every planned weight by its fake-quantized values.
  *
  * Weights are quantized at export time: the constant is replaced by `fakeQuant(W)` computed on the host
@@ -15,6 +15,7 @@ import { fakeQuant } from "../quantizers/fake_quant.ts";
 import type { QuantizerParams, UniformQuantizerParams } from "../quantizers/quantizer_params.ts";
 import { validateQuantizerParams } from "../quantizers/validate_quantizer_params.ts";
 import { quantizerTensorName } from "./_names.ts";
+import { emitHluqQuantizer } from "./emit_hluq_quantizer.ts";
 import { emitLogQuantizer } from "./emit_log_quantizer.ts";
 import { emitUniformQuantizer } from "./emit_uniform_quantizer.ts";
 import type { ActivationSite, WeightSite } from "./plan_quantizers.ts";
@@ -87,6 +88,8 @@ export function insertQuantizers(graph: Graph, assignments: QuantizerAssignments
     const opts = { id: site.id, consumers: site.consumers };
     const y = params.kind === "log"
       ? emitLogQuantizer(graph, site.tensor, params, opts)
+      : params.kind === "hluq"
+      ? emitHluqQuantizer(graph, site.tensor, params, opts)
       : emitUniformQuantizer(graph, site.tensor, params, rank === undefined ? opts : { ...opts, rank });
     records.push({
       id: site.id,

@@ -1,5 +1,5 @@
 /**
- * Fake-quant emission: quantizer placement (PTQ4SAM/QDrop), uniform and log quantizers as standard ONNX
+ * Fake-quant emission: quantizer placement (PTQ4SAM/QDrop), uniform, log and HLUQ quantizers as standard ONNX
  * ops named `samq.q/<tensor>`, weight fake-quantization at export time, and the JSON records.
  *
  * @module
@@ -8,6 +8,7 @@ export { QUANT_PREFIX, quantizerStepName, quantizerTensorName } from "./_names.t
 export { emitUniformQuantizer } from "./emit_uniform_quantizer.ts";
 export type { EmitQuantizerOptions } from "./emit_uniform_quantizer.ts";
 export { emitLogQuantizer, logQuantizerLevels } from "./emit_log_quantizer.ts";
+export { emitHluqQuantizer } from "./emit_hluq_quantizer.ts";
 export { ACTIVATION_ROLES, planQuantizers } from "./plan_quantizers.ts";
 export type {
   ActivationRole,

@@ -11,7 +11,8 @@
  * | roles     | activation roles (`plan_quantizers.ts`) or ["weight"]                                 |
  * | consumers | node names reading the quantized tensor                                              |
  * | shape     | weight dims (activations: the rank-free [] unless known)                              |
- * | params    | kind, bits, symmetric, scale[], zeroPoint[], axis (uniform); kind, bits, tau, scale (log) |
+ * | params    | kind, bits, symmetric, scale[], zeroPoint[], axis (uniform); kind, bits, tau, scale (log); |
+ * |           | kind, bits, shift, logLevels, scaleLog, scaleUni (hluq)                                 |
  *
  * @module
  */
@@ -23,7 +24,8 @@ import type { ModelPart } from "../graph/types.ts";
 /** JSON form of {@link QuantizerParams}. */
 export type QuantizerParamsJson =
   | { kind: "uniform"; bits: number; symmetric: boolean; scale: number[]; zeroPoint: number[]; axis?: number }
-  | { kind: "log"; bits: number; tau: number; scale: number };
+  | { kind: "log"; bits: number; tau: number; scale: number }
+  | { kind: "hluq"; bits: number; shift: number; logLevels: number; scaleLog: number; scaleUni: number };
 
 /** One quantizer as recorded in `quant.json`. */
 export interface QuantizerRecord {
@@ -40,6 +42,10 @@ export interface QuantizerRecord {
 /** Converts params to JSON (typed arrays become number lists). */
 export function quantizerParamsToJson(p: QuantizerParams): QuantizerParamsJson {
   if (p.kind === "log") return { kind: "log", bits: p.bits, tau: p.tau, scale: p.scale };
+  if (p.kind === "hluq") {
+    const { bits, shift, logLevels, scaleLog, scaleUni } = p;
+    return { kind: "hluq", bits, shift, logLevels, scaleLog, scaleUni };
+  }
   const out: QuantizerParamsJson = {
     kind: "uniform",
     bits: p.bits,
@@ -60,6 +66,9 @@ export function quantizerParamsFromJson(j: QuantizerParamsJson, field = "params"
   let p: QuantizerParams;
   if (j?.kind === "log") {
     p = { kind: "log", bits: j.bits as QuantizerParams["bits"], tau: j.tau, scale: j.scale };
+  } else if (j?.kind === "hluq") {
+    const { shift, logLevels, scaleLog, scaleUni } = j;
+    p = { kind: "hluq", bits: j.bits as QuantizerParams["bits"], shift, logLevels, scaleLog, scaleUni };
   } else if (j?.kind === "uniform" && Array.isArray(j.scale) && Array.isArray(j.zeroPoint)) {
     p = {
       kind: "uniform",

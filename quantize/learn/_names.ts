@@ -5,10 +5,12 @@
  *
  * | name                              | what                                                        |
  * |-----------------------------------|-------------------------------------------------------------|
- * | `samq.learn/<id>/step`            | learned step Δ of quantizer `<id>` (graph input)             |
+ * | `samq.learn/<id>/step`            | learned step Δ of quantizer `<id>` (graph input; one per channel group for CAG) |
  * | `samq.learn/<id>/zero`            | learned real-valued zero point z (LSQ+ offset, STE-rounded)  |
  * | `samq.learn/<id>/round`           | AdaRound variable V of weight `<id>` (same shape as W)        |
  * | `samq.learn/<id>/log_scale`       | learned top s of a log quantizer (AGQ)                        |
+ * | `samq.learn/<id>/hluq_log_scale`  | learned split point s_log of an HLUQ quantizer (AHCPTQ)        |
+ * | `samq.learn/<id>/hluq_uni_scale`  | learned uniform step s_uni of an HLUQ quantizer (AHCPTQ)       |
  * | `samq.learn/<id>/gadt_shift`      | learned GADT group shifts (one per OHC group)                 |
  * | `samq.learn/<id>/gadt_scale`      | learned GADT group scales (one per OHC group, kept > 0)       |
  * | `samq.learn.ctl/<name>`           | per-step control scalars fed by the host (β, λ, drop prob)    |
@@ -25,7 +27,16 @@ export const LEARN_PREFIX = "samq.learn/";
 export const LEARN_OP_PREFIX = "samq.learn.op/";
 
 /** Roles of learned parameters (see the module table). */
-export const LEARN_ROLES = ["step", "zero", "round", "log_scale", "gadt_shift", "gadt_scale"] as const;
+export const LEARN_ROLES = [
+  "step",
+  "zero",
+  "round",
+  "log_scale",
+  "hluq_log_scale",
+  "hluq_uni_scale",
+  "gadt_shift",
+  "gadt_scale",
+] as const;
 /** One of {@link LEARN_ROLES}. */
 export type LearnRole = typeof LEARN_ROLES[number];
 

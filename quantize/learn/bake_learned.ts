@@ -7,12 +7,14 @@
  * |--------------------|------------------------------|------------------------------------------------------------|
  * | uniform activation | Δ (`step`), z (`zero`)       | the old chain is removed and `emitUniformQuantizer` emits a new one with the learned parameters |
  * | log activation     | s (`log_scale`)              | the same with `emitLogQuantizer`                            |
+ * | HLUQ activation    | s_log, s_uni (`hluq_*_scale`) | the same with `emitHluqQuantizer`                          |
  * | weight             | Δ (`step`) and/or AdaRound V | the constant `samq.q/<id>`: fakeQuant(W) with the learned Δ, or the hard-rounded W̃ (on the grid) |
  *
  * Re-emitting (instead of editing the old constants) keeps the baked graph exactly what the emitter
  * produces, whatever its op sequence. The graph object is replaced by a new one over the same nodes
  * (`model.graph`), so that the freed `samq.q/<id>` names can be used again.
  *
+ * A grouped per-channel step (one Δ per CAG group, `trainable_graph.ts`) is expanded back to the channels.
  * A learned z is rounded half up and clamped to [qmin, qmax]; Δ and s are stored as float32 (|·|).
  * Weights are recomputed from their float values (`floatWeight`, after any learned transform) when the
  * record has a learned value or is listed in `requantize`. Returns the updated records (same order).
@@ -26,7 +28,9 @@ import { Constant, type Tensor } from "../../onnx/ir/tensor.ts";
 import type { Node } from "../../onnx/ir/node.ts";
 import { emitLogQuantizer } from "../insert/emit_log_quantizer.ts";
 import { emitUniformQuantizer } from "../insert/emit_uniform_quantizer.ts";
-import { quantizerTensorName } from "../insert/_names.ts";
+import { quantizerStepName, quantizerTensorName } from "../insert/_names.ts";
+import { emitHluqQuantizer } from "../insert/emit_hluq_quantizer.ts";
+import { channelGroups } from "../cag/channel_groups.ts";
 import {
   quantizerParamsFromJson,
   quantizerParamsToJson,
@@ -60,7 +64,13 @@ export function bakeLearned(
   const old = model.graph;
   const get = (id: string, role: Parameters<typeof learnParamName>[1]) =>
     values.get(learnParamName(id, role));
-  const emit: { record: QuantizerRecord; params: QuantizerParams; x: Tensor; consumers: Node[] }[] = [];
+  const emit: {
+    record: QuantizerRecord;
+    params: QuantizerParams;
+    x: Tensor;
+    consumers: Node[];
+    rank?: number;
+  }[] = [];
   const out = records.map((r) => {
     const p = quantizerParamsFromJson(r.params, r.id);
     if (r.target === "activation") {
@@ -70,6 +80,15 @@ export function bakeLearned(
         if (s === undefined) return r;
         next = { ...p, scale: Math.fround(Math.abs(s.data[0]!)) };
         validateQuantizerParams(next, undefined, r.id);
+      } else if (p.kind === "hluq") {
+        const sl = get(r.id, "hluq_log_scale"), su = get(r.id, "hluq_uni_scale");
+        if (sl === undefined && su === undefined) return r;
+        next = {
+          ...p,
+          scaleLog: sl === undefined ? p.scaleLog : Math.fround(Math.abs(sl.data[0]!)),
+          scaleUni: su === undefined ? p.scaleUni : Math.fround(Math.abs(su.data[0]!)),
+        };
+        validateQuantizerParams(next, undefined, r.id);
       } else {
         const step = get(r.id, "step"), zero = get(r.id, "zero");
         if (step === undefined && zero === undefined) return r;
@@ -77,10 +96,17 @@ export function bakeLearned(
       }
       const chain = findEmittedChain(old, r.id);
       if (chain === undefined) throw missing(r);
+      const rank = emittedRank(chain.nodes, r.id, next);
       const consumers = [...chain.output.consumers];
       for (const n of consumers) n.inputs.forEach((t, i) => t === chain.output && n.setInput(i, chain.input));
       for (const n of chain.nodes) old.removeNode(n);
-      emit.push({ record: r, params: next, x: chain.input, consumers });
+      emit.push({
+        record: r,
+        params: next,
+        x: chain.input,
+        consumers,
+        ...(rank === undefined ? {} : { rank }),
+      });
       return { ...r, params: quantizerParamsToJson(next) };
     }
     const step = get(r.id, "step"), v = get(r.id, "round");
@@ -111,7 +137,8 @@ export function bakeLearned(
   for (const e of emit) {
     const opts = { id: e.record.id, consumers: e.consumers };
     if (e.params.kind === "log") emitLogQuantizer(g, e.x, e.params, opts);
-    else emitUniformQuantizer(g, e.x, e.params, opts);
+    else if (e.params.kind === "hluq") emitHluqQuantizer(g, e.x, e.params, opts);
+    else emitUniformQuantizer(g, e.x, e.params, e.rank === undefined ? opts : { ...opts, rank: e.rank });
   }
   model.graph = g.toposort();
   return out;
@@ -124,13 +151,27 @@ function uniformWith(
   zero?: TrainParam,
 ): UniformQuantizerParams {
   const { qmin, qmax } = uniformQRange(p.bits, p.symmetric);
-  const scale = step === undefined ? p.scale : Float32Array.from(step.data, (s) => Math.abs(s));
+  let learned = step?.data;
+  if (learned !== undefined && learned.length !== p.scale.length) {
+    const { labels } = channelGroups(p.scale, p.zeroPoint);
+    const groups = learned;
+    learned = Float32Array.from(labels, (g) => groups[g]!);
+  }
+  const scale = learned === undefined ? p.scale : Float32Array.from(learned, (s) => Math.abs(s));
   const zeroPoint = zero === undefined
     ? p.zeroPoint
     : Float32Array.from(zero.data, (z) => Math.min(Math.max(roundHalfUp(z), qmin), qmax) || 0);
   const next: UniformQuantizerParams = { ...p, scale, zeroPoint };
   validateQuantizerParams(next);
   return next;
+}
+
+/** Rank of the tensor a per-channel activation quantizer reads, from its emitted scale constant's dims. */
+function emittedRank(nodes: readonly Node[], id: string, p: QuantizerParams): number | undefined {
+  if (p.kind !== "uniform" || p.axis === undefined) return undefined;
+  const name = quantizerStepName(id, "scale");
+  const c = nodes.flatMap((n) => n.inputs).find((t) => t.name === name);
+  return c?.kind === "constant" ? p.axis + c.dims.length : undefined;
 }
 
 function missing(r: QuantizerRecord): SamqError {

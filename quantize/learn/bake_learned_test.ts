@@ -8,7 +8,10 @@ import { createPrng } from "../../util/prng.ts";
 import { findGraphQuantizers } from "../audit/find_graph_quantizers.ts";
 import { findPatterns } from "../graph/find_patterns.ts";
 import { insertQuantizers } from "../insert/insert_quantizers.ts";
-import { planQuantizers } from "../insert/plan_quantizers.ts";
+import { type ActivationSite, planQuantizers } from "../insert/plan_quantizers.ts";
+import type { ActivationAssignment } from "../insert/insert_quantizers.ts";
+import { channelGroups } from "../cag/channel_groups.ts";
+import { hluqParamsFromRange } from "../quantizers/hluq.ts";
 import type { QuantizerRecord } from "../insert/quantizer_record.ts";
 import { fakeQuant } from "../quantizers/fake_quant.ts";
 import { uniformParamsFromRange } from "../quantizers/uniform_params_from_range.ts";
@@ -19,7 +22,11 @@ import { findLearningOps } from "./no_learning_ops.ts";
 import { buildTrainableGraph, type QuantizerTreatment } from "./trainable_graph.ts";
 
 /** x [3, 8] → MatMul W1 + b → Relu → MatMul W2 → y, with W4A4 quantizers emitted; float weights kept. */
-function quantizedGraph() {
+function quantizedGraph(
+  activation: (site: ActivationSite) => Omit<ActivationAssignment, "site"> = () => ({
+    params: uniformParamsFromRange([-1.5], [2], { bits: 4 }),
+  }),
+) {
   const r = createPrng(7);
   const rand = (n: number, sd: number) => Float32Array.from({ length: n }, () => r.normal() * sd);
   const x = new Variable("x", "float32", [3, 8]);
@@ -38,10 +45,7 @@ function quantizedGraph() {
   g.toposort();
   const plan = planQuantizers(findPatterns(g, "encoder"));
   const records = insertQuantizers(g, {
-    activations: plan.activations.map((site) => ({
-      site,
-      params: uniformParamsFromRange([-1.5], [2], { bits: 4 }),
-    })),
+    activations: plan.activations.map((site) => ({ site, ...activation(site) })),
     weights: plan.weights.map((site) => ({
       site,
       params: uniformParamsFromRange([-0.9], [0.7], { bits: 4 }),
@@ -157,4 +161,56 @@ Deno.test("bakeLearned() writes AdaRound's hard rounding ⌊W/Δ⌋ + 1[V ≥ 0]
   assert.deepEqual(w1.values(), adaRoundHard(term.floor, values.get(term.v)!.data, [8, 5], p));
   // Hard rounding stays on the evaluation grid: fake-quantizing it again changes nothing.
   assert.deepEqual(fakeQuant(w1.values() as Float32Array, [8, 5], p), w1.values());
+});
+
+Deno.test("HLUQ and grouped (CAG) quantizers train with shared group steps and bake back to the training forward", async () => {
+  // fc1's input: 8 channels in 2 groups along axis 1; fc2's input (the Relu output): HLUQ.
+  const grouped = uniformParamsFromRange([-1.5, -1, -1.5, -1, -1.5, -1, -1.5, -1], [2, 1, 2, 1, 2, 1, 2, 1], {
+    bits: 4,
+    axis: 1,
+  });
+  const hluq = hluqParamsFromRange(0, 2, 4, 0.3, 1 / 4);
+  const { g, records, floatWeight } = quantizedGraph((site) =>
+    site.id === "relu" ? { params: hluq } : { params: grouped, rank: 2 }
+  );
+  const treat = (r: QuantizerRecord): QuantizerTreatment =>
+    r.target === "weight"
+      ? { mode: "fixed" }
+      : r.params.kind === "hluq"
+      ? { mode: "learn", hluqScales: true }
+      : { mode: "learn", step: true, groupedStep: true };
+  const t = buildTrainableGraph(g, records, { treat, floatWeight, prng: createPrng(1) });
+  assert.deepEqual(t.params.map((p) => [p.role, p.init.dims]), [
+    ["step", [2]],
+    ["hluq_log_scale", []],
+    ["hluq_uni_scale", []],
+  ]);
+  const at = (values: Map<string, TrainParam>) => ({
+    x: input(),
+    ...Object.fromEntries([...values].map(([k, v]) => [k, tensor(v)])),
+  });
+  const init = new Map(t.params.map((p) => [p.name, p.init]));
+  assertClose(await run(t.graph, at(init)), await run(g, { x: input() }));
+  const values = new Map<string, TrainParam>(t.params.map((p) => [p.name, {
+    data: Float32Array.from(p.init.data, (v, i) => v * (1.1 + 0.05 * i)),
+    dims: p.init.dims,
+  }]));
+  const trained = await run(t.graph, at(values));
+  const model = createModel(g);
+  const baked = bakeLearned(model, records, values, { floatWeight });
+  assertClose(await run(model.graph, { x: input() }), trained);
+  const cag = baked.find((r) => r.params.kind === "uniform" && r.params.axis === 1)!;
+  if (cag.params.kind !== "uniform") throw new Error("unreachable");
+  const groups = channelGroups(Float32Array.from(cag.params.scale), Float32Array.from(cag.params.zeroPoint));
+  assert.equal(groups.groups, 2, "channels still share their group's step");
+  assert.deepEqual([...groups.scale], [
+    Math.fround(grouped.scale[0]! * 1.1),
+    Math.fround(grouped.scale[1]! * 1.15),
+  ]);
+  const h = baked.find((r) => r.params.kind === "hluq")!;
+  assert.deepEqual(h.params, {
+    ...hluq,
+    scaleLog: Math.fround(hluq.scaleLog * 1.1),
+    scaleUni: Math.fround(hluq.scaleUni * 1.1),
+  });
 });

@@ -7,6 +7,7 @@
  * | step        | Δ ← max(|Δ|, 1e-8) (spec §1)                | 1/√((N/C)·Q_P)                        |
  * | zero        | z ← clamp(z, qmin, qmax) (spec §6)          | 1/√((N/C)·Q_P)                        |
  * | log_scale   | s ← max(|s|, 1e-8)                          | 1/√(N·Q_P)                            |
+ * | hluq_log_scale, hluq_uni_scale | s ← max(|s|, 1e-8)       | none (the official `HybridQuantize` has none) |
  * | gadt_scale  | s ← max(|s|, 1e-4) (s kept > 0: "|s|", §3.3 E) | none                              |
  * | round, gadt_shift | none                                  | none                                  |
  *
@@ -88,6 +89,8 @@ function projectionOf(p: LearnedParam): ProjectionHook | undefined {
   switch (p.role) {
     case "step":
     case "log_scale":
+    case "hluq_log_scale":
+    case "hluq_uni_scale":
       return absMinProjection(1e-8);
     case "gadt_scale":
       return absMinProjection(1e-4);

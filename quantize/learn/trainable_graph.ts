@@ -10,7 +10,11 @@
  * |---------|---------------------------------------------------|--------------------------------------------|
  * | "fixed" | the emitted chain as is (optionally dropped)       | the emitted fake-quantized constant        |
  * | "off"   | bypassed: readers get the float tensor             | the float weight                           |
- * | "learn" | parametric: Δ (`step`), z (`zero`), s (`logScale`) | parametric Δ (`step`) or AdaRound V         |
+ * | "learn" | parametric: Δ (`step`), z (`zero`), s (`logScale`), s_log and s_uni (`hluqScales`) | parametric Δ (`step`) or AdaRound V |
+ *
+ * A per-channel activation quantizer whose channels share parameters in groups (AHCPTQ's CAG,
+ * `cag/channel_groups.ts`) learns one Δ per group when `groupedStep` is set: the graph input has G
+ * entries and a constant Gather expands it to the C channels.
  *
  * Weights are fake-quantized from their float values (the folded float graph: `floatWeight`), optionally
  * transformed first (`transformWeight`, e.g. PQ-SAM's learned channel scales); activations may be
@@ -32,6 +36,10 @@ import { uniformQRange } from "../quantizers/uniform_qrange.ts";
 import type { TrainParam } from "../train/train_checkpoint.ts";
 import { adaRoundInit } from "./adaround.ts";
 import { CONTROL, learnParamName, type LearnRole } from "./_names.ts";
+import { attr } from "../../onnx/ir/attribute.ts";
+import { channelGroups } from "../cag/channel_groups.ts";
+import { opBuilder } from "./_ops.ts";
+import { emitParametricHluq } from "./parametric_hluq.ts";
 import {
   emitAdaRoundWeight,
   emitDrop,
@@ -50,6 +58,10 @@ export interface QuantizerTreatment {
   adaround?: boolean;
   /** Learn the log quantizer's s (AGQ). */
   logScale?: boolean;
+  /** Learn an HLUQ quantizer's s_log and s_uni (AHCPTQ). */
+  hluqScales?: boolean;
+  /** With `step` on a per-channel activation: one Δ per group of equal (Δ, z) channels (AHCPTQ's CAG). */
+  groupedStep?: boolean;
   /** QDrop dropping (activations). */
   drop?: boolean;
 }
@@ -162,6 +174,18 @@ export function buildTrainableGraph(
             })
             : g.addConstant(`${r.id}/samq_scale`, Float32Array.of(p.scale), []);
           q = emitParametricLog(g, read, { bits: p.bits, tau: p.tau, scale: s }, r.id);
+        } else if (p.kind === "hluq") {
+          const scalar = (role: "hluq_log_scale" | "hluq_uni_scale", v: number) =>
+            t.hluqScales
+              ? input(r.id, role, Float32Array.of(v), [], { channels: 1, quantizedTensor: read.name })
+              : g.addConstant(`${r.id}/samq_${role}`, Float32Array.of(v), []);
+          q = emitParametricHluq(g, read, {
+            bits: p.bits,
+            shift: p.shift,
+            logLevels: p.logLevels,
+            scaleLog: scalar("hluq_log_scale", p.scaleLog),
+            scaleUni: scalar("hluq_uni_scale", p.scaleUni),
+          }, r.id);
         } else {
           q = emitParametricUniform(g, read, uniformInputs(g, r.id, p, t, -1, input, read.name), r.id);
         }
@@ -245,9 +269,17 @@ function uniformInputs(
     ...(quantizedTensor === undefined ? {} : { quantizedTensor }),
     ...(elements === undefined ? {} : { elements }),
   };
-  const step = t.step
-    ? input(id, "step", Float32Array.from(p.scale), dims, lsq)
-    : g.addConstant(`${id}/samq_step`, p.scale, dims);
+  let step: Tensor;
+  if (t.step && t.groupedStep && rank < 0 && p.axis !== undefined) {
+    const groups = channelGroups(p.scale, p.zeroPoint);
+    const learned = input(id, "step", groups.scale, [groups.groups], lsq);
+    const b = opBuilder(g, `${id}/groups`);
+    step = b.op("Gather", "Gather", [learned, b.int64("labels", [...groups.labels])], { axis: attr.int(0) });
+  } else {
+    step = t.step
+      ? input(id, "step", Float32Array.from(p.scale), dims, lsq)
+      : g.addConstant(`${id}/samq_step`, p.scale, dims);
+  }
   const withZero = t.zero || p.zeroPoint.some((z) => z !== 0);
   const zero = !withZero
     ? undefined

@@ -14,6 +14,7 @@
  * | `qdrop`      | `qdrop.ts`    | QDrop: AdaRound + LSQ activations with random dropping (spec §8) |
  * | `pq-sam`     | `pq_sam.ts`   | full PQ-SAM: pq-sam-s, then GADT and steps learned end to end (§3.3) |
  * | `ptq4sam-l`  | `ptq4sam_l.ts` | PTQ4SAM-L: BIG + AGQ, then QDrop reconstruction (spec §4.4)    |
+ * | `ahcptq`     | `ahcptq.ts`   | AHCPTQ: PTQ4SAM-L + HLUQ post-GELU + CAG grouped inputs (spec §10) |
  *
  * Learned methods take `budget` (a factor in (0, 1] on the paper's iteration counts) for CPU runs.
  *
@@ -33,6 +34,7 @@ import { BRECQ } from "./brecq.ts";
 import { QDROP } from "./qdrop.ts";
 import { PQ_SAM } from "./pq_sam.ts";
 import { PTQ4SAM_L } from "./ptq4sam_l.ts";
+import { AHCPTQ } from "./ahcptq.ts";
 import type { Method } from "./types.ts";
 
 /** A method of any option type (the registry's element type). */
@@ -51,6 +53,7 @@ export const METHODS: Readonly<Record<string, AnyMethod>> = Object.freeze({
   [QDROP.name]: QDROP,
   [PQ_SAM.name]: PQ_SAM,
   [PTQ4SAM_L.name]: PTQ4SAM_L,
+  [AHCPTQ.name]: AHCPTQ,
 });
 
 /**
@@ -78,8 +81,8 @@ export { PERCENTILE, PERCENTILE_METHOD_DEFAULTS } from "./percentile.ts";
 export type { PercentileOptions } from "./percentile.ts";
 export { REPQ_VIT, REPQ_VIT_DEFAULTS } from "./repq_vit.ts";
 export type { RepqVitOptions } from "./repq_vit.ts";
-export { PTQ4SAM_ACTIVATION_RULES, PTQ4SAM_S, PTQ4SAM_S_DEFAULTS } from "./ptq4sam_s.ts";
-export type { Ptq4samSOptions } from "./ptq4sam_s.ts";
+export { PTQ4SAM_ACTIVATION_RULES, PTQ4SAM_S, PTQ4SAM_S_DEFAULTS, ptq4samStatic } from "./ptq4sam_s.ts";
+export type { Ptq4samSExtension, Ptq4samSOptions } from "./ptq4sam_s.ts";
 export { PQ_SAM_ACTIVATION_RULES, PQ_SAM_S, PQ_SAM_S_DEFAULTS, TRUNCATIONS } from "./pq_sam_s.ts";
 export type { GadtFoldRecord, PqSamSOptions, Truncation } from "./pq_sam_s.ts";
 export { END_TO_END_DEFAULTS, LSQ_PLUS, LSQ_PLUS_DEFAULTS } from "./lsq_plus.ts";
@@ -92,6 +95,8 @@ export { PQ_SAM, PQ_SAM_DEFAULTS } from "./pq_sam.ts";
 export type { LearnedGadtFoldRecord, PqSamOptions } from "./pq_sam.ts";
 export { PTQ4SAM_L, PTQ4SAM_L_DEFAULTS } from "./ptq4sam_l.ts";
 export type { Ptq4samLOptions } from "./ptq4sam_l.ts";
+export { AHCPTQ, AHCPTQ_DEFAULTS } from "./ahcptq.ts";
+export type { AhcptqOptions } from "./ahcptq.ts";
 export { GRANULARITIES, SCOPES } from "./types.ts";
 export type {
   BitWidths,

@@ -33,6 +33,7 @@ import type { PreparedModel } from "../graph/prepare_sam_model.ts";
 import { createAvgMinMaxObserver } from "../observers/avg_min_max_observer.ts";
 import { createMinMaxObserver } from "../observers/min_max_observer.ts";
 import type { ActivationAssignment, WeightAssignment } from "../insert/insert_quantizers.ts";
+import type { ActivationSite } from "../insert/plan_quantizers.ts";
 import { uniformParamsFromRange } from "../quantizers/uniform_params_from_range.ts";
 import { LP_SEARCH_GRIDS, type LpSearchGrid } from "../search/lp_range_search.ts";
 import type { AgqResult } from "./steps/agq_search.ts";
@@ -87,8 +88,6 @@ export const PTQ4SAM_S_DEFAULTS: Readonly<Ptq4samSOptions> = Object.freeze({
   weightSearchGrid: "shrink",
 });
 
-type SiteStat = RangeStats | AgqResult | null;
-
 /** The `ptq4sam-s` method. */
 export const PTQ4SAM_S: Method<Ptq4samSOptions> = Object.freeze<Method<Ptq4samSOptions>>({
   name: "ptq4sam-s",
@@ -126,89 +125,114 @@ export const PTQ4SAM_S: Method<Ptq4samSOptions> = Object.freeze<Method<Ptq4samSO
     );
     return { ...o, agqTaus: [...o.agqTaus] };
   },
-  async quantize(model, calibration, options, progress): Promise<QuantizedModel> {
-    const o = options.method;
-    const timings = {};
-    const notes: string[] = [];
-    const folds: FoldRecord[] = [];
-    const parts = planModel(model, options);
-    // 1. BIG on the decoder (before calibration, so q and k are observed as folded).
-    if (parts.some((p) => p.prepared.part === "decoder") && o.big !== "off") {
-      await timePhase(timings, "fold", () => runBig(model, calibration, options, progress, folds, notes));
-    }
-    // 2. Observe: ranges everywhere, AGQ pairs (A, V) on every planned attention.
-    const { agq, valueOf } = agqPairs(parts, options);
-    const observed = await timePhase(
-      timings,
-      "calibrate",
-      () =>
-        observeActivations<SiteStat>(
-          model,
-          calibration,
-          parts,
-          (site) => {
-            const obs: Record<string, ObserverSpec<SiteStat>> = {};
-            const pair = agq.get(site.id);
-            // The graph reduces uniform sites to [min, max] per run; AGQ needs A and V whole.
-            if (pair !== undefined) {
-              obs.agq = site.part === "encoder"
-                ? { observer: pair.probs, reduce: { kind: "rows", count: o.agqEncoderRows } }
-                : { observer: pair.probs };
-            } else {
-              obs.range = {
-                observer: o.activationRange === "average"
-                  ? createAvgMinMaxObserver()
-                  : createMinMaxObserver(),
-                reduce: { kind: "range" },
-              };
-            }
-            const v = valueOf.get(site.id);
-            if (v !== undefined) obs.value = { observer: v.value };
-            return obs;
-          },
-          options,
-          progress,
-        ),
-    );
-    const foldedFloat = snapshotParts(parts);
-    // 3.–5. Parameters and emission.
-    const quantizers = await timePhase(timings, "emit", () => {
-      const activations: ActivationAssignment[] = observed.sites.map(({ site, stats }) => {
-        const g = stats.agq as AgqResult | undefined;
-        if (g !== undefined) {
-          if (g.probsOnly) {
-            notes.push(`AGQ: "${site.id}": V does not pair with A; error taken on the probabilities`);
-          }
-          return { site, params: { kind: "log", bits: options.bits.a, tau: g.tau, scale: g.scale } };
-        }
-        const r = stats.range as RangeStats;
-        return { site, params: uniformParamsFromRange(r.min, r.max, { bits: options.bits.a }) };
-      });
-      const rule = {
-        p: o.weightErrorExponent,
-        candidates: o.weightSearchCandidates,
-        grid: o.weightSearchGrid,
-      };
-      const weights: WeightAssignment[] = parts.flatMap((p) =>
-        p.plan.weights.map((site) => ({
-          site,
-          params: lpWeightParams(site, options.bits.w, options.granularity, rule),
-        }))
-      );
-      return emitParts(parts, activations, weights, progress);
-    });
-    return {
-      method: "ptq4sam-s",
-      quantizedParts: parts.map((p) => p.prepared.part),
-      foldedFloat,
-      quantizers,
-      folds,
-      timings,
-      calibration: observed.report,
-      notes,
-    };
+  quantize(model, calibration, options, progress): Promise<QuantizedModel> {
+    return ptq4samStatic(model, calibration, options, progress);
   },
 });
+
+/**
+ * What a method built on PTQ4SAM-S changes in its static stage (AHCPTQ: HLUQ and CAG quantizers on
+ * chosen Linear inputs). ptq4sam-s's own observers keep running on every site.
+ */
+export interface Ptq4samSExtension {
+  /** Extra observers of a site, under names of their own (ptq4sam-s uses "range", "agq" and "value"). */
+  observers(site: ActivationSite): Record<string, ObserverSpec<unknown>>;
+  /** Parameters replacing ptq4sam-s's own for a site (with its tensor rank when per-channel), or undefined. */
+  activation(
+    site: ActivationSite,
+    stats: Readonly<Record<string, unknown>>,
+  ): Omit<ActivationAssignment, "site"> | undefined;
+}
+
+/** PTQ4SAM-S's static stage (module doc, steps 1–5), optionally with an {@link Ptq4samSExtension}. */
+export async function ptq4samStatic(
+  model: PreparedModel,
+  calibration: CalibrationSet,
+  options: MethodRunOptions<Ptq4samSOptions>,
+  progress: ProgressFn,
+  extension?: Ptq4samSExtension,
+): Promise<QuantizedModel> {
+  const o = options.method;
+  const timings = {};
+  const notes: string[] = [];
+  const folds: FoldRecord[] = [];
+  const parts = planModel(model, options);
+  // 1. BIG on the decoder (before calibration, so q and k are observed as folded).
+  if (parts.some((p) => p.prepared.part === "decoder") && o.big !== "off") {
+    await timePhase(timings, "fold", () => runBig(model, calibration, options, progress, folds, notes));
+  }
+  // 2. Observe: ranges everywhere, AGQ pairs (A, V) on every planned attention.
+  const { agq, valueOf } = agqPairs(parts, options);
+  const observed = await timePhase(
+    timings,
+    "calibrate",
+    () =>
+      observeActivations<unknown>(
+        model,
+        calibration,
+        parts,
+        (site) => {
+          const obs: Record<string, ObserverSpec<unknown>> = { ...extension?.observers(site) };
+          const pair = agq.get(site.id);
+          // The graph reduces uniform sites to [min, max] per run; AGQ needs A and V whole.
+          if (pair !== undefined) {
+            obs.agq = site.part === "encoder"
+              ? { observer: pair.probs, reduce: { kind: "rows", count: o.agqEncoderRows } }
+              : { observer: pair.probs };
+          } else {
+            obs.range = {
+              observer: o.activationRange === "average" ? createAvgMinMaxObserver() : createMinMaxObserver(),
+              reduce: { kind: "range" },
+            };
+          }
+          const v = valueOf.get(site.id);
+          if (v !== undefined) obs.value = { observer: v.value };
+          return obs;
+        },
+        options,
+        progress,
+      ),
+  );
+  const foldedFloat = snapshotParts(parts);
+  // 3.–5. Parameters and emission.
+  const quantizers = await timePhase(timings, "emit", () => {
+    const activations: ActivationAssignment[] = observed.sites.map(({ site, stats }) => {
+      const own = extension?.activation(site, stats);
+      if (own !== undefined) return { site, ...own };
+      const g = stats.agq as AgqResult | undefined;
+      if (g !== undefined) {
+        if (g.probsOnly) {
+          notes.push(`AGQ: "${site.id}": V does not pair with A; error taken on the probabilities`);
+        }
+        return { site, params: { kind: "log", bits: options.bits.a, tau: g.tau, scale: g.scale } };
+      }
+      const r = stats.range as RangeStats;
+      return { site, params: uniformParamsFromRange(r.min, r.max, { bits: options.bits.a }) };
+    });
+    const rule = {
+      p: o.weightErrorExponent,
+      candidates: o.weightSearchCandidates,
+      grid: o.weightSearchGrid,
+    };
+    const weights: WeightAssignment[] = parts.flatMap((p) =>
+      p.plan.weights.map((site) => ({
+        site,
+        params: lpWeightParams(site, options.bits.w, options.granularity, rule),
+      }))
+    );
+    return emitParts(parts, activations, weights, progress);
+  });
+  return {
+    method: "ptq4sam-s",
+    quantizedParts: parts.map((p) => p.prepared.part),
+    foldedFloat,
+    quantizers,
+    folds,
+    timings,
+    calibration: observed.report,
+    notes,
+  };
+}
 
 /** BIG (`foldBimodalKeys`) with its folds and one note per decision. */
 async function runBig(

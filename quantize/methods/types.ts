@@ -31,7 +31,7 @@ import type { ModelPart } from "../graph/types.ts";
 import type { QuantizerRecord } from "../insert/quantizer_record.ts";
 import type { BitWidth } from "../quantizers/quantizer_params.ts";
 
-/** Weight granularities (activations are always per-tensor, spec §3.3 A, §14.2). */
+/** Weight granularities (activations are per-tensor, spec §3.3 A, §14.2, except the channel-group quantizers of `ahcptq`'s CAG). */
 export const GRANULARITIES = ["per-tensor", "per-channel"] as const;
 /** One of {@link GRANULARITIES}. */
 export type Granularity = typeof GRANULARITIES[number];

@@ -6,15 +6,18 @@
  * |---------|----------------------------------------|------------|
  * | uniform | Δ·(k − z), k integer ∈ [qmin, qmax]     | 2^b        |
  * | log     | s·2^{−k/τ}, k integer ∈ [0, 2^b − 1], and 0 | 2^b + 1 |
+ * | hluq    | the level table of `hluq.ts` (0, log and uniform levels, shifted) | 2^b |
  *
  * A value is on the grid when its code (x/Δ + z, or −τ·log2(x/s)) is within `tolerance` of an integer in
  * range. The default tolerance 1e-3 (in code units) absorbs float32 rounding of Δ·(q − z) by a far margin
- * while rejecting any unquantized float.
+ * while rejecting any unquantized float. HLUQ levels are not equally spaced in any one code, so there a
+ * value is on the grid when it is within `tolerance` times the gap to the neighbouring level of a level.
  *
  * @module
  */
 import { channelLayout } from "../_layout.ts";
-import type { QuantizerParams } from "./quantizer_params.ts";
+import type { HluqQuantizerParams, LogQuantizerParams, QuantizerParams } from "./quantizer_params.ts";
+import { hluqLevels } from "./hluq.ts";
 import { uniformQRange } from "./uniform_qrange.ts";
 import { validateQuantizerParams } from "./validate_quantizer_params.ts";
 
@@ -63,11 +66,19 @@ export function countDistinctOnGrid(
   const seen = new Uint8Array(channels * width);
   const seenAll = new Uint8Array(width);
   let offGrid = 0;
+  const hluq = params.kind === "hluq" ? hluqSlots(params) : undefined;
   for (let i = 0; i < values.length; i++) {
     const c = channels === 1 ? 0 : Math.floor(i / inner) % channels;
     const v = values[i]!;
     let slot: number;
-    if (params.kind === "uniform") {
+    if (hluq !== undefined) {
+      const j = hluq(v, tol);
+      if (j < 0) {
+        offGrid++;
+        continue;
+      }
+      slot = j;
+    } else if (params.kind === "uniform") {
       const code = v / params.scale[c]! + params.zeroPoint[c]!;
       const k = Math.round(code);
       if (!(Math.abs(code - k) <= tol && k >= range.qmin && k <= range.qmax)) {
@@ -78,7 +89,8 @@ export function countDistinctOnGrid(
     } else if (v === 0) {
       slot = width - 1;
     } else {
-      const code = -params.tau * Math.log2(v / params.scale);
+      const lp = params as LogQuantizerParams;
+      const code = -lp.tau * Math.log2(v / lp.scale);
       const k = Math.round(code);
       if (!(Math.abs(code - k) <= tol && k >= range.qmin && k <= range.qmax)) {
         offGrid++;
@@ -107,6 +119,8 @@ export function countDistinctOnGrid(
         values.add(
           params.kind === "uniform"
             ? Math.fround(Math.fround(k - params.zeroPoint[c]!) * params.scale[c]!)
+            : params.kind === "hluq"
+            ? j
             : j === width - 1
             ? 0
             : params.scale * 2 ** (-k / params.tau),
@@ -118,12 +132,42 @@ export function countDistinctOnGrid(
   const all = { size: totalDistinct };
   let maxDistinct = 0;
   for (const s of perChannel) maxDistinct = Math.max(maxDistinct, s.size);
-  const maxLevels = params.kind === "uniform" ? levels : levels + 1;
+  const maxLevels = params.kind === "log" ? levels + 1 : levels;
   return {
     maxDistinct,
     totalDistinct: all.size,
     maxLevels,
     offGrid,
     ok: maxDistinct <= maxLevels && offGrid === 0,
+  };
+}
+
+/**
+ * For HLUQ: a function from a value to the slot of the level it sits on (the first index of equal
+ * levels, so that levels that coincide in float32 count once), or −1 when it is off the grid.
+ */
+function hluqSlots(p: HluqQuantizerParams): (v: number, tol: number) => number {
+  const t = hluqLevels(p);
+  const first = Int32Array.from(t, (_, i) => {
+    let j = i;
+    while (j > 0 && t[j - 1] === t[i]) j--;
+    return j;
+  });
+  return (v, tol) => {
+    if (!Number.isFinite(v)) return -1;
+    let lo = 0, hi = t.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (t[mid]! <= v) lo = mid;
+      else hi = mid;
+    }
+    const j = Math.abs(v - t[lo]!) <= Math.abs(t[hi]! - v) ? lo : hi;
+    if (v === t[j]) return first[j]!;
+    const below = t[first[j]! - 1], above = t.find((x, k) => k > j && x !== t[j]);
+    const gap = Math.min(
+      below === undefined ? Infinity : t[j]! - below,
+      above === undefined ? Infinity : above - t[j]!,
+    );
+    return Math.abs(v - t[j]!) <= tol * (Number.isFinite(gap) ? gap : Math.abs(t[j]!) || 1) ? first[j]! : -1;
   };
 }

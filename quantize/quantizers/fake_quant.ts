@@ -24,12 +24,15 @@
  * bit-reproducible across EPs anyway); the result is stored as float32. The grid has 2^b non-zero levels
  * plus exact 0, as in the PTQ4SAM and RepQ-ViT reference code.
  *
+ * **HLUQ** (AHCPTQ, spec §10): see `hluq.ts`.
+ *
  * Rounding ⌊·⌉ is round-half-up, ⌊u + 0.5⌋, everywhere (DESIGN §2, `round_half_up.ts`).
  *
  * @module
  */
 import { channelLayout } from "../_layout.ts";
 import type { LogQuantizerParams, QuantizerParams, UniformQuantizerParams } from "./quantizer_params.ts";
+import { fakeQuantHluq } from "./hluq.ts";
 import { uniformQRange } from "./uniform_qrange.ts";
 import { validateQuantizerParams } from "./validate_quantizer_params.ts";
 
@@ -41,6 +44,10 @@ const f = Math.fround;
  */
 export function fakeQuant(x: Float32Array, shape: readonly number[], params: QuantizerParams): Float32Array {
   validateQuantizerParams(params, shape);
+  if (params.kind === "hluq") {
+    channelLayout(x.length, shape);
+    return fakeQuantHluq(x, params);
+  }
   return params.kind === "uniform" ? fakeQuantUniform(x, shape, params) : fakeQuantLog(x, shape, params);
 }
 

@@ -7,6 +7,7 @@
 export { BIT_WIDTHS } from "./quantizer_params.ts";
 export type {
   BitWidth,
+  HluqQuantizerParams,
   LogQuantizerParams,
   QuantizerParams,
   UniformQuantizerParams,
@@ -19,3 +20,4 @@ export { validateQuantizerParams } from "./validate_quantizer_params.ts";
 export { fakeQuant } from "./fake_quant.ts";
 export { countDistinctOnGrid, GRID_COUNT_DEFAULTS } from "./count_distinct_on_grid.ts";
 export type { GridCount, GridCountOptions } from "./count_distinct_on_grid.ts";
+export { fakeQuantHluq, hluqIndex, hluqLevels, hluqLogLevels, hluqParamsFromRange } from "./hluq.ts";

@@ -12,6 +12,10 @@
  * Log (spec §4.3, §5): q = clamp(⌊−τ·log2(A/s)⌉, 0, 2^b − 1), Â = s·2^{−q/τ}, and Â = 0 where the
  * rounded code is ≥ 2^b. τ = 1 is the log2 grid, τ = 2 the log√2 grid of RepQ-ViT.
  *
+ * Hybrid log-uniform (HLUQ, AHCPTQ, spec §10; `hluq.ts`): on y = x − m, values up to s_log are log2-quantized
+ * to s_log·2^{−k} (k = 0 … L − 1, or 0), larger values uniformly to s_log + q·s_uni (q = 0 … 2^b − L − 1);
+ * 2^b levels in all.
+ *
  * ⌊·⌉ is round-half-up, ⌊u + 0.5⌋ (see `round_half_up.ts`).
  *
  * @module
@@ -48,5 +52,23 @@ export interface LogQuantizerParams {
   scale: number;
 }
 
+/**
+ * Hybrid log-uniform quantizer (AHCPTQ's HLUQ, spec §10) for post-GELU activations (always per-tensor).
+ * All four numbers are float32 values (the emitter's constants and the level table use them as given).
+ */
+export interface HluqQuantizerParams {
+  kind: "hluq";
+  /** Bit width b (2^b levels in all). */
+  bits: BitWidth;
+  /** Shift m: the quantizer works on y = x − m (AHCPTQ's fp_min, the averaged tensor minimum). */
+  shift: number;
+  /** Log levels L = 2^b·grid_rate, an integer in [1, 2^b − 1]; the uniform part has 2^b − L codes. */
+  logLevels: number;
+  /** s_log > 0: the split point and the top of the log part. */
+  scaleLog: number;
+  /** s_uni > 0: the step of the uniform part above s_log. */
+  scaleUni: number;
+}
+
 /** Any quantizer samq emits. */
-export type QuantizerParams = UniformQuantizerParams | LogQuantizerParams;
+export type QuantizerParams = UniformQuantizerParams | LogQuantizerParams | HluqQuantizerParams;

@@ -9,7 +9,8 @@ import { BIT_WIDTHS, type QuantizerParams } from "./quantizer_params.ts";
 /**
  * Throws `SamqError("invalid_argument")` (field names the offending member, prefixed by `field`) unless
  * `params` is well formed: bits ∈ {@link BIT_WIDTHS}, every Δ finite and > 0, zero-points finite integers
- * (0 when symmetric), scale and zero-point arrays of equal length (1 when per-tensor), τ > 0. When `shape`
+ * (0 when symmetric), scale and zero-point arrays of equal length (1 when per-tensor), τ > 0; for HLUQ a
+ * finite shift, 1 ≤ L < 2^b and s_log, s_uni > 0. When `shape`
  * is given, also checks that a per-channel `axis` exists and that `shape[axis]` equals the array length.
  */
 export function validateQuantizerParams(
@@ -29,6 +30,17 @@ export function validateQuantizerParams(
     if (!(Number.isFinite(params.tau) && params.tau > 0)) fail("tau", `tau ${params.tau} must be > 0`);
     if (!(Number.isFinite(params.scale) && params.scale > 0)) {
       fail("scale", `scale ${params.scale} must be > 0`);
+    }
+    return;
+  }
+  if (params.kind === "hluq") {
+    const levels = 2 ** params.bits;
+    if (!Number.isFinite(params.shift)) fail("shift", `shift ${params.shift} must be finite`);
+    if (!(Number.isInteger(params.logLevels) && params.logLevels >= 1 && params.logLevels < levels)) {
+      fail("logLevels", `logLevels ${params.logLevels} must be an integer in [1, ${levels - 1}]`);
+    }
+    for (const m of ["scaleLog", "scaleUni"] as const) {
+      if (!(Number.isFinite(params[m]) && params[m] > 0)) fail(m, `${m} ${params[m]} must be > 0`);
     }
     return;
   }

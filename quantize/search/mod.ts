@@ -15,3 +15,5 @@ export type {
 } from "./percentile_mse_search.ts";
 export { BOUNDED_MINIMIZE_DEFAULTS, minimizeScalarBounded } from "./minimize_scalar_bounded.ts";
 export type { BoundedMinimizeOptions, BoundedMinimum } from "./minimize_scalar_bounded.ts";
+export { searchHluq } from "./hluq_search.ts";
+export type { HluqCandidate, HluqSearchInput, HluqSearchResult } from "./hluq_search.ts";
