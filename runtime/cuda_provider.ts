@@ -209,8 +209,11 @@ async function output(cmd: string, args: string[]): Promise<string | undefined> 
 /** Libraries the CUDA provider needs that are part of CUDA/cuDNN (what a user has to install). */
 const CUDA_LIB = /^lib(cu|nv|cudnn)/;
 
-/** Inspects this host for the CUDA EP (never throws). */
-export async function diagnoseCuda(bindingDir = ortBinaryDir()): Promise<CudaReport> {
+/** Inspects this host for the CUDA EP (never throws); `hashes: false` skips the provider's sha256 (230 MB). */
+export async function diagnoseCuda(
+  bindingDir = ortBinaryDir(),
+  options: { hashes?: boolean } = {},
+): Promise<CudaReport> {
   const provider: CudaReport["provider"] = [];
   let missing: string[] = [];
   const resolvedLibraries: Record<string, string> = {};
@@ -218,8 +221,8 @@ export async function diagnoseCuda(bindingDir = ortBinaryDir()): Promise<CudaRep
     for (const f of CUDA_PROVIDER.files) {
       const path = join(bindingDir, f.to);
       if (!(await exists(path))) continue;
-      provider.push({ file: path, sha256: await sha256File(path), pinned: false });
-      provider[provider.length - 1]!.pinned = provider[provider.length - 1]!.sha256 === f.sha256;
+      const sha256 = options.hashes === false ? "" : await sha256File(path);
+      provider.push({ file: path, sha256, pinned: sha256 === f.sha256 });
     }
     const cuda = join(bindingDir, "libonnxruntime_providers_cuda.so");
     if (await exists(cuda)) {

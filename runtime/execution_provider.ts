@@ -102,26 +102,23 @@ async function resolveUncached(choice: EpChoice): Promise<ResolvedEp> {
   const ortVersion = ort.env.versions.node ?? "unknown";
   if (choice === "cpu") return { ep: "cpu", reason: "forced", ortVersion };
   if (choice === "cuda" || choice === "webgpu") {
-    if (choice === "cuda" && !hasCudaLibrary()) {
-      throw new SamqError(
-        "unavailable",
-        `Cannot use execution provider "cuda": ${
-          cudaBlocker(await diagnoseCuda())
-        } (or run with --ep webgpu or --ep cpu)`,
-        { field: "ep" },
-      );
-    }
-    const failure = await probe(choice);
+    // ldd names every missing library (ORT's message names one, and it prints an error line when probed).
+    const blocker = choice === "cuda"
+      ? cudaBlocker(await diagnoseCuda(undefined, { hashes: false }))
+      : undefined;
+    const failure = blocker ?? await probe(choice);
     if (failure !== undefined) {
-      // ORT's own message names one missing library at best; ldd names all of them.
-      const blocker = choice === "cuda" ? cudaBlocker(await diagnoseCuda()) : undefined;
-      throw new SamqError("unavailable", `Cannot use execution provider "${choice}": ${blocker ?? failure}`, {
+      const hint = choice === "cuda" ? " (or run with --ep webgpu or --ep cpu)" : "";
+      throw new SamqError("unavailable", `Cannot use execution provider "${choice}": ${failure}${hint}`, {
         field: "ep",
       });
     }
     return { ep: choice, reason: "forced", ortVersion };
   }
-  if (hasCudaLibrary() && (await probe("cuda")) === undefined) {
+  if (
+    hasCudaLibrary() && cudaBlocker(await diagnoseCuda(undefined, { hashes: false })) === undefined &&
+    (await probe("cuda")) === undefined
+  ) {
     return { ep: "cuda", reason: "auto: CUDA provider library present", ortVersion };
   }
   if ((await probe("webgpu")) === undefined) {
