@@ -598,6 +598,7 @@ function renderText(
 async function main(): Promise<void> {
   const [what, ...rest] = Deno.args;
   if (what === "sam") return await perfSam(rest);
+  if (what === "amg") return await (await import("./perf_amg.ts")).perfAmg(rest);
   if (what === "coco") {
     const cmd = new Deno.Command(Deno.execPath(), {
       args: [

@@ -20,8 +20,9 @@
  * decoder's [P, 32, 256, 256] upscaling activations), not with the image size. A graph that `batchPrompts`
  * does not recognise, and `batchPrompts: false`, keep the one-prompt loop (fetching only `low_res_masks`
  * and `iou_predictions`). The HF decoder batches natively (`input_points` [1, P, 1, 2]). SAM2 keeps one
- * prompt per run: its decoder is the predictor's adapter session, a third-party export this module does
- * not rebuild.
+ * prompt per run: its decoder is the predictor's own adapter session, and the annotorious export appends
+ * the padding point inside the graph (`Concat` of the inputs with constants, see `sam2_pack_prompts.ts`),
+ * so batching it needs its own surgery, verified on that graph (not done yet).
  *
  * The image embedding comes from the predictor (`setImage`, so its embedding cache is shared with the
  * other modes); {@link MultimaskDecoder.embed} reads it with `SamPredictor.currentImage` (no extra
