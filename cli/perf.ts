@@ -603,6 +603,7 @@ async function main(): Promise<void> {
     await perfGpu(rest);
     return;
   }
+  if (what === "amg") return await (await import("./perf_amg.ts")).perfAmg(rest);
   if (what === "coco") {
     const cmd = new Deno.Command(Deno.execPath(), {
       args: [
@@ -620,10 +621,10 @@ async function main(): Promise<void> {
     return;
   }
   logLine(
-    "usage: deno task perf sam --model M [--ep cpu|webgpu|cuda] [--images N] [--pipeline] | deno task perf gpu --model M [--ep cuda] | deno task perf coco [--scale S]",
+    "usage: deno task perf sam --model M [--ep cpu|webgpu|cuda] [--images N] [--pipeline] | deno task perf gpu --model M [--ep cuda] | deno task perf amg --model M [--grid 32] | deno task perf coco [--scale S]",
   );
   if (what !== undefined) {
-    throw new SamqError("invalid_argument", `Cannot run perf "${what}": expected sam, gpu or coco`);
+    throw new SamqError("invalid_argument", `Cannot run perf "${what}": expected sam, gpu, amg or coco`);
   }
 }
 

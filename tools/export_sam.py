@@ -103,11 +103,7 @@ class EncoderOfficial(torch.nn.Module):
 
 
 class DecoderOfficial(torch.nn.Module):
-    """SA's SamOnnxModel interface on HF modules: labels 1/0 points, 2/3 box corners, -1 padding.
-
-    Rows of point_coords/point_labels are prompts of the one image (HF's point batch), as in SA's export,
-    whose mask decoder repeats the image embedding over them: one run decodes many prompts.
-    """
+    """SA's SamOnnxModel interface on HF modules: labels 1/0 points, 2/3 box corners, -1 padding."""
 
     def __init__(self, model, image_size):
         super().__init__()
@@ -137,9 +133,9 @@ class DecoderOfficial(torch.nn.Module):
             (1 - has_mask_input) * self.no_mask.weight.reshape(1, -1, 1, 1).expand(1, -1, emb_size, emb_size)
         pe = self.model.get_image_wide_positional_embeddings()
         out = self.model.mask_decoder(image_embeddings=image_embeddings, image_positional_embeddings=pe,
-                                      sparse_prompt_embeddings=sparse[None], dense_prompt_embeddings=dense,
+                                      sparse_prompt_embeddings=sparse[:, None], dense_prompt_embeddings=dense,
                                       multimask_output=True)
-        low, iou = out[0][0], out[1][0]  # [P,3,256,256], [P,3] for P prompts
+        low, iou = out[0][:, 0], out[1][:, 0]  # [1,3,256,256], [1,3]
         s = self.image_size
         masks = F.interpolate(low, size=(s, s), mode="bilinear", align_corners=False)
         size_f = orig_im_size.to(torch.float32)
@@ -252,7 +248,7 @@ def main():
                            None, args.opset)
             t_dec = export(dec, tuple(feeds.values()), os.path.join(out, "decoder.onnx"), list(feeds),
                            ["masks", "iou_predictions", "low_res_masks"],
-                           {"point_coords": {0: "prompts", 1: "num_points"}, "point_labels": {0: "prompts", 1: "num_points"}}, args.opset)
+                           {"point_coords": {1: "num_points"}, "point_labels": {1: "num_points"}}, args.opset)
             files = {"encoder": "encoder.onnx", "decoder": "decoder.onnx"}
             if not args.skip_check:
                 with torch.no_grad():

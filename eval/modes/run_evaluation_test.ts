@@ -61,7 +61,11 @@ Deno.test("runEvaluation() runs all four modes on a synthetic set, stores 4 keye
     assert.ok(m >= 0 && m <= 1 && (r.metrics.mDice as number) >= m, "Dice ≥ IoU");
   }
   assert.equal(auto.counts.points, 3 * 16);
-  assert.equal(auto.counts.decoderRuns, 3 * 16);
+  assert.equal(
+    auto.counts.decoderRuns,
+    3,
+    "one prompt-batched decoder run per image (16 points ≤ pointsPerBatch)",
+  );
   assert.equal(det.protocol.oracle, true);
   assert.equal(det.label, "detbox (oracle-box)");
   assert.equal(det.counts.prompts, promptable);

@@ -4,6 +4,14 @@
  * @module
  */
 export { addTaps } from "./add_taps.ts";
+export {
+  BATCH_PROMPTS_LAYOUTS,
+  batchPrompts,
+  type BatchPromptsLayout,
+  type BatchPromptsOptions,
+  type BatchPromptsReport,
+  PROMPT_BATCH_DIM,
+} from "./batch_prompts.ts";
 export { exposeMultimask, type ExposeMultimaskReport } from "./expose_multimask.ts";
 export { extractSubgraph } from "./extract_subgraph.ts";
 export { fixInputShapes, type FixInputShapesReport } from "./fix_input_shapes.ts";

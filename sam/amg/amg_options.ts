@@ -23,7 +23,9 @@ export interface AmgOptions {
    */
   pointsPerSide: number | null;
   /**
-   * Prompts per decoder batch; each point yields 3 masks.
+   * Prompts per decoder batch (one decoder run each where the decoder batches prompts); each point yields
+   * 3 masks. Bounds the decoder's memory (about P·32·256² floats of upscaling activations plus P·C·256²
+   * low-res logits); the records do not depend on it.
    * @default 64
    */
   pointsPerBatch: number;

@@ -6,8 +6,9 @@
  * For each crop box (layer 0 = the whole image, then `cropNLayers` layers of overlapping crops):
  * 1. encode the crop (the predictor's embedding cache makes the full image free when it is already set);
  * 2. scale the layer's normalised grid to the crop and map it to the encoder input frame;
- * 3. decode the points in batches of `pointsPerBatch`, keeping the three multimask tokens (1..3) of each
- *    point, flattened point-major (point0-token1, point0-token2, point0-token3, point1-token1, …);
+ * 3. decode the points in batches of `pointsPerBatch` (one decoder run per batch where the decoder batches
+ *    prompts, see `generate_multimask_decoder.ts`; the records do not depend on the batch size), keeping
+ *    the three multimask tokens (1..3) of each point, flattened point-major (point0-token1, point0-token2, point0-token3, point1-token1, …);
  * 4. per mask, in that order: keep predicted IoU > `predIouThresh`; upsample **only the kept masks** from
  *    low-res to the crop size (spec §A1.3) and compute the stability score on these full-resolution
  *    logits; keep stability ≥ `stabilityScoreThresh`; binarise (> `maskThreshold`); inclusive box; drop
@@ -97,7 +98,7 @@ export interface AmgStats {
   afterNms: number;
   /** Records returned. */
   final: number;
-  /** Decoder runs (official: one per point; HF: one per batch). */
+  /** Decoder runs: one per batch of `pointsPerBatch` points (one per point when the decoder cannot batch: SAM2). */
   decoderRuns: number;
   /** Milliseconds in the decoder runs. */
   decodeMs: number;

@@ -9,10 +9,20 @@
  * | HF / transformers.js | the decoder file itself (prompts batched along `point_batch`) | 3 → 1..3 |
  * | SAM2 | the predictor's adapter: its decoder always returns the three multimask tokens | 3 → 1..3 |
  *
- * The official decoder takes one prompt per run (batch dimension fixed to 1), so points are decoded in a
- * loop; only `low_res_masks` and `iou_predictions` are fetched (the in-graph upsampling to the image size
- * is skipped). The HF decoder decodes a whole batch of single-point prompts in one run
- * (`input_points` [1, P, 1, 2]).
+ * **Prompt batching.** The official export takes one prompt per run (batch axis fixed to 1). By default
+ * (`batchPrompts: true`) the decoder is rebuilt once with a dynamic prompt batch (`exposeMultimask` when
+ * needed, then `batchPrompts` with `dropMasks`), cached as `<cacheDir>/multimask/<decoder sha256>.batched.v<M>.onnx`,
+ * and {@link MultimaskDecoder.decodePoints} decodes all its points in one run (`point_coords` [P, 2, 2]).
+ * On the CPU EP each point's outputs are bitwise those of a one-prompt run (`batchPrompts`' batch-invariant
+ * reductions), so the automatic mask generator's records do not depend on `pointsPerBatch`. The batched
+ * graph has no full-size `masks` output: only the [P, C, 256, 256] low-res logits leave the graph and the
+ * generator upsamples the masks it keeps on the host, so memory grows with P·C·256² floats (plus the
+ * decoder's [P, 32, 256, 256] upscaling activations), not with the image size. A graph that `batchPrompts`
+ * does not recognise, and `batchPrompts: false`, keep the one-prompt loop (fetching only `low_res_masks`
+ * and `iou_predictions`). The HF decoder batches natively (`input_points` [1, P, 1, 2]). SAM2 keeps one
+ * prompt per run: its decoder is the predictor's own adapter session, and the annotorious export appends
+ * the padding point inside the graph (`Concat` of the inputs with constants, see `sam2_pack_prompts.ts`),
+ * so batching it needs its own surgery, verified on that graph (not done yet).
  *
  * The image embedding comes from the predictor (`setImage`, so its embedding cache is shared with the
  * other modes); {@link MultimaskDecoder.embed} reads it with `SamPredictor.currentImage` (no extra
@@ -35,6 +45,7 @@ import {
 } from "../../runtime/session.ts";
 import { readModel } from "../../onnx/io/read_model.ts";
 import { writeModel } from "../../onnx/io/write_model.ts";
+import { batchPrompts } from "../../onnx/passes/batch_prompts.ts";
 import { exposeMultimask } from "../../onnx/passes/expose_multimask.ts";
 import type { SamPredictor } from "../predictor.ts";
 import type { DecoderPrompt, ImageEmbedding } from "../adapters/types.ts";
@@ -75,6 +86,12 @@ export type MultimaskSource = typeof MULTIMASK_SOURCES[number];
 export interface OpenMultimaskDecoderOptions extends SessionOptions {
   /** sha256 of the decoder file when already known (saves hashing it again). */
   decoderSha256?: string;
+  /**
+   * Decode many points per run with a prompt-batched copy of an official decoder (see the module doc);
+   * false keeps one decoder run per point.
+   * @default true
+   */
+  batchPrompts?: boolean;
 }
 
 /** A decoder session that returns every mask token. */
@@ -84,6 +101,10 @@ export interface MultimaskDecoder {
   readonly source: MultimaskSource;
   /** The surgered decoder file (official single-mask exports), else null. */
   readonly surgeryPath: string | null;
+  /** The prompt-batched decoder file in use (official layout with batching), else null. */
+  readonly batchedPath: string | null;
+  /** True when {@link decodePoints} decodes all its points in one run (official batched, HF). */
+  readonly batched: boolean;
   /** Decoder runs so far. */
   readonly runs: number;
   /** Milliseconds spent in decoder runs so far. */
@@ -93,7 +114,8 @@ export interface MultimaskDecoder {
    */
   embed(image: RgbImage): Promise<EmbeddedImage>;
   /**
-   * Decodes single positive points.
+   * Decodes single positive points: one decoder run for all of them when {@link batched}, else one per
+   * point (the caller bounds P, e.g. the generator's `pointsPerBatch`).
    * @param img The embedded image.
    * @param pointsXy Float64Array [P·2] (x, y) in the encoder **input** frame (after `transformCoords`).
    */
@@ -111,6 +133,8 @@ const OFFICIAL_FETCHES = ["low_res_masks", "iou_predictions"];
 
 /** Bump when `exposeMultimask` changes its output, so that stale cached decoders are not reused. */
 export const MULTIMASK_CACHE_VERSION = 1;
+/** Bump when `batchPrompts` (or the surgery before it) changes its output. */
+export const BATCHED_CACHE_VERSION = 1;
 
 function tokensFor(channels: number, path: string): number[] {
   if (channels === 4) return [0, 1, 2, 3];
@@ -129,6 +153,31 @@ async function surgeredDecoderPath(decoderPath: string, sha256: string): Promise
   if (await exists(path)) return path;
   const model = await readModel(decoderPath);
   exposeMultimask(model.graph);
+  await Deno.mkdir(dir, { recursive: true });
+  await writeModel(model, path);
+  return path;
+}
+
+/**
+ * Builds (or finds) the prompt-batched copy of an official decoder; null when `batchPrompts` does not
+ * recognise the graph (the caller keeps the one-prompt path).
+ */
+async function batchedDecoderPath(
+  decoderPath: string,
+  sha256: string,
+  surgery: boolean,
+): Promise<string | null> {
+  const dir = join(cacheDir(), "multimask");
+  const path = join(dir, `${sha256}.batched.v${BATCHED_CACHE_VERSION}.onnx`);
+  if (await exists(path)) return path;
+  const model = await readModel(decoderPath);
+  try {
+    if (surgery) exposeMultimask(model.graph);
+    batchPrompts(model.graph, { dropMasks: true });
+  } catch (e) {
+    if (e instanceof SamqError && e.code === "invalid_model") return null;
+    throw e;
+  }
   await Deno.mkdir(dir, { recursive: true });
   await writeModel(model, path);
   return path;
@@ -153,7 +202,7 @@ export async function openMultimaskDecoder(
   predictor: SamPredictor,
   options: OpenMultimaskDecoderOptions = {},
 ): Promise<MultimaskDecoder> {
-  const { decoderSha256, ...session } = options;
+  const { decoderSha256, batchPrompts: batch = true, ...session } = options;
   const model = predictor.model;
   const format = model.config.format;
   if (format === "sam2") return new Sam2Multimask(predictor);
@@ -165,19 +214,21 @@ export async function openMultimaskDecoder(
     );
   }
   let source: MultimaskSource = format === "hf" ? "hf" : "official-multi";
-  let surgeryPath: string | null = null;
-  if (format === "official" && await officialNeedsSurgery(predictor)) {
-    source = "official-single-surgery";
-    surgeryPath = await surgeredDecoderPath(
-      model.decoderPath,
-      decoderSha256 ?? await sha256File(model.decoderPath),
-    );
+  let surgeryPath: string | null = null, batchedPath: string | null = null;
+  if (format === "official") {
+    const sha = decoderSha256 ?? await sha256File(model.decoderPath);
+    const surgery = await officialNeedsSurgery(predictor);
+    if (surgery) {
+      source = "official-single-surgery";
+      surgeryPath = await surgeredDecoderPath(model.decoderPath, sha);
+    }
+    if (batch) batchedPath = await batchedDecoderPath(model.decoderPath, sha, surgery);
   }
-  const path = surgeryPath ?? model.decoderPath;
+  const path = batchedPath ?? surgeryPath ?? model.decoderPath;
   const decoder = await createSession(path, session);
   return format === "hf"
     ? new HfMultimask(predictor, decoder, path)
-    : new OfficialMultimask(predictor, decoder, path, source, surgeryPath);
+    : new OfficialMultimask(predictor, decoder, path, source, surgeryPath, batchedPath);
 }
 
 abstract class BaseMultimask {
@@ -211,34 +262,56 @@ abstract class BaseMultimask {
 }
 
 class OfficialMultimask extends BaseMultimask implements MultimaskDecoder {
+  readonly batched: boolean;
   constructor(
     predictor: SamPredictor,
     decoder: ort.InferenceSession,
     path: string,
     readonly source: MultimaskSource,
     readonly surgeryPath: string | null,
+    readonly batchedPath: string | null,
   ) {
     super(predictor, decoder, path);
+    this.batched = batchedPath !== null;
   }
 
-  private async decodeOne(img: EmbeddedImage, coords: number[], labels: number[]) {
+  /** Decodes B prompts of N points each: `coords` [B·N·2], `labels` [B·N]. */
+  private async decodeOne(img: EmbeddedImage, coords: ArrayLike<number>, labels: ArrayLike<number>, b = 1) {
     const side = this.predictor.adapter.inputSize / 4;
-    const n = labels.length;
+    const n = labels.length / b;
     const out = await this.run({
       image_embeddings: img.embedding.image_embeddings as ort.Tensor,
-      point_coords: floatTensor(Float32Array.from(coords), [1, n, 2]),
-      point_labels: floatTensor(Float32Array.from(labels), [1, n]),
+      point_coords: floatTensor(Float32Array.from(coords), [b, n, 2]),
+      point_labels: floatTensor(Float32Array.from(labels), [b, n]),
       mask_input: floatTensor(new Float32Array(side * side), [1, 1, side, side]),
       has_mask_input: floatTensor(new Float32Array([0]), [1]),
       orig_im_size: floatTensor(new Float32Array([img.origSize.h, img.origSize.w]), [2]),
     }, OFFICIAL_FETCHES);
     const low = readFloatOutput(out, "low_res_masks");
     const iou = readFloatOutput(out, "iou_predictions");
-    return { low: low.data, iou: iou.data, s: low.dims[3] as number, c: iou.data.length };
+    return { low: low.data, iou: iou.data, s: low.dims[3] as number, c: iou.data.length / b };
   }
 
   async decodePoints(img: EmbeddedImage, pointsXy: Float64Array): Promise<MultimaskBatch> {
     const count = pointsXy.length / 2;
+    if (this.batched && count > 0) {
+      // Each click plus the padding point (0, 0, label −1), as SA's ONNX example packs it (spec §A2.1).
+      const coords = new Float32Array(count * 4), labels = new Float32Array(count * 2);
+      for (let p = 0; p < count; p++) {
+        coords[4 * p] = pointsXy[2 * p]!;
+        coords[4 * p + 1] = pointsXy[2 * p + 1]!;
+        labels.set([1, -1], 2 * p);
+      }
+      const r = await this.decodeOne(img, coords, labels, count);
+      return {
+        count,
+        channels: r.c,
+        lowResSize: r.s,
+        lowRes: r.low,
+        iou: r.iou,
+        tokens: tokensFor(r.c, this.path),
+      };
+    }
     let lowRes = new Float32Array(0), iou = new Float32Array(0), c = 0, s = 0;
     for (let p = 0; p < count; p++) {
       // One click plus the padding point (0, 0, label −1), as SA's ONNX example packs it (spec §A2.1).
@@ -272,6 +345,8 @@ class OfficialMultimask extends BaseMultimask implements MultimaskDecoder {
 class HfMultimask extends BaseMultimask implements MultimaskDecoder {
   readonly source = "hf" as const;
   readonly surgeryPath = null;
+  readonly batchedPath = null;
+  readonly batched = true;
 
   private baseFeeds(img: EmbeddedImage): Record<string, ort.Tensor> {
     const feeds: Record<string, ort.Tensor> = {
@@ -333,6 +408,8 @@ class HfMultimask extends BaseMultimask implements MultimaskDecoder {
 class Sam2Multimask implements MultimaskDecoder {
   readonly source = "sam2" as const;
   readonly surgeryPath = null;
+  readonly batchedPath = null;
+  readonly batched = false;
   runs = 0;
   decodeMs = 0;
   constructor(readonly predictor: SamPredictor) {}
