@@ -15,7 +15,9 @@ Deno.test("ep status --json reports the binding, the provider and what --ep auto
 
 Deno.test("ep exits 2 with one line for an unknown provider, a missing --from folder and an unknown command", async () => {
   for (
-    const args of [["install", "tensorrt"], ["install", "cuda", "--from", "/nonexistent/samq"], ["frobnicate"]]
+    const args of [["install", "tensorrt"], ["install", "cuda", "--from", "/nonexistent/samq"], [
+      "frobnicate",
+    ]]
   ) {
     const r = await runCliFile("ep.ts", args);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);

@@ -19,6 +19,8 @@ import { buildGradientGraph } from "../../onnx/grad/build_gradient_graph.ts";
 import { extractSubgraph } from "../../onnx/passes/extract_subgraph.ts";
 import { captureShapes, propagateElementwiseShapes } from "./annotate_shapes.ts";
 import { appendReconstructionLoss } from "./append_loss.ts";
+import { batchedDecoder } from "./prompt_batch.ts";
+import { invariant } from "../../util/errors.ts";
 import { type ChainGraphs, stackPrompts, type StepData } from "./chained_runner.ts";
 import type { TrainableGraph } from "./trainable_graph.ts";
 
@@ -99,9 +101,12 @@ export async function buildChainGraphs(
   for (let q = 0; q < batch; q++) items.push(await c.data.prompt(c.first, q, emb));
   const p0 = stackPrompts(items, batched);
   Object.assign(firstFeeds, p0.feeds, { [c.decEmb]: emb });
-  const d = copyOf(Td?.graph ?? c.Fd, [c.lowRes!]);
-  // The official export declares one prompt row; its graph takes any number (image embedding repeated).
-  for (const t of d.inputs) if (batch > 1 && batched.includes(t.name) && t.shape) t.shape[0] = batch;
+  // What callers run the unbatched graphs on (element counts): one prompt.
+  const onePrompt = { ...firstFeeds, ...items[0]!.feeds, [c.decEmb]: emb };
+  const whole = Td?.graph ?? c.Fd;
+  const wide = batch > 1 ? batchedDecoder(whole) : whole;
+  invariant(wide !== undefined, "a decoder probed as prompt-batchable is batched by the pass");
+  const d = copyOf(wide, [c.lowRes!]);
   propagateElementwiseShapes(d);
   await captureShapes(d, { ...firstFeeds, [c.decEmb]: emb });
   const { loss, targets } = appendReconstructionLoss(d, [c.lowRes!]);
@@ -141,7 +146,7 @@ export async function buildChainGraphs(
       allowUnused: true,
     });
   }
-  return { graphs, firstFeeds };
+  return { graphs, firstFeeds: onePrompt };
 }
 
 function copyOf(g: Graph, outputs: string[]): Graph {

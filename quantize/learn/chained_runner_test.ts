@@ -14,6 +14,7 @@ import { createPrng } from "../../util/prng.ts";
 import type { QuantizerRecord } from "../insert/quantizer_record.ts";
 import { captureShapes, propagateElementwiseShapes } from "./annotate_shapes.ts";
 import { appendReconstructionLoss } from "./append_loss.ts";
+import { OFFICIAL_PROMPT_FEEDS } from "./_sam_feeds.ts";
 import { ChainedRunner, STEP_FEEDS, type StepData } from "./chained_runner.ts";
 import { buildChainGraphs } from "./build_chain_graphs.ts";
 import { floatWeightsOf } from "./float_weights.ts";
@@ -125,6 +126,34 @@ Deno.test("ChainedRunner.run() equals the gradient of the merged encoder + decod
   const both = await runner.run(params, steps([0, 1]));
   const second = await runner.run(params, steps([1]));
   await runner.release();
+  // The same two prompts in one decoder run (prompt-batched decoder graphs): same loss and gradients.
+  const Td2 = trainable("decoder");
+  const built2 = await buildChainGraphs(Te, Td2, {
+    encIn: "input_image",
+    embOut: "image_embeddings",
+    lowRes: "low_res_masks",
+    decEmb: "image_embeddings",
+    Fd: t.floatGraphs.decoder!,
+    data,
+    first: 0,
+    promptBatch: 2,
+    batchedFeeds: OFFICIAL_PROMPT_FEEDS,
+  });
+  assert.equal(built2.graphs.promptBatch, 2);
+  const runner2 = await ChainedRunner.open(built2.graphs, data, "cpu");
+  const batched = await runner2.run(params, steps([0, 1]));
+  await assert.rejects(runner2.run(params, steps([0])), /fill decoder runs of 2/);
+  await runner2.release();
+  assert.ok(Math.abs(batched.loss - both.loss) <= 1e-5 * both.loss, `${batched.loss} vs ${both.loss}`);
+  // Batched matmuls sum in another order: compare against the largest gradient of all (some are ~1e-20).
+  const scale = Math.max(...Object.keys(params).flatMap((n) => Array.from(both.grads[n]!, Math.abs)));
+  assert.ok(scale > 0, `largest gradient ${scale}`);
+  for (const name of Object.keys(params)) {
+    const x = batched.grads[name]!, y = both.grads[name]!;
+    for (let i = 0; i < y.length; i++) {
+      assert.ok(Math.abs(x[i]! - y[i]!) <= 1e-4 * scale, `${name}[${i}] ${x[i]} ${y[i]} ${scale}`);
+    }
+  }
   // Reference: one graph, encoder output wired into the decoder's embedding input, differentiated at once.
   const enc = extractSubgraph(Te.graph, Te.graph.inputs.map((x) => x.name), ["image_embeddings"]);
   const dec = extractSubgraph(Td.graph, Td.graph.inputs.map((x) => x.name), ["low_res_masks"]);

@@ -36,7 +36,7 @@ import { buildChainGraphs } from "./build_chain_graphs.ts";
 import { floatWeightsOf } from "./float_weights.ts";
 import { tensorElements } from "./_measure.ts";
 import { OFFICIAL_PROMPT_FEEDS } from "./_sam_feeds.ts";
-import { decoderBatchesPrompts } from "./prompt_batch.ts";
+import { batchedDecoder, decoderBatchesPrompts } from "./prompt_batch.ts";
 import { type RoleOptimizers, trainSettings } from "./param_groups.ts";
 import { decoderFeeds, type EncoderFeed, encoderFeed, openGraphSession } from "./_sam_feeds.ts";
 import { TensorCache } from "./tensor_cache.ts";

@@ -1,20 +1,37 @@
 /**
- * Whether a decoder graph runs several prompts of one image in one call and gives each the output it gives
- * alone. The official SAM export repeats the image embedding over the prompt rows, so it does once its
- * declared batch of 1 is relaxed; other exports fix the batch inside the graph (a Concat or Reshape with a
- * constant 1). Learning batches prompts only where this probe, on real feeds, says the results agree.
+ * Prompt batching for learning: the decoder made prompt-batched by `onnx/passes/batch_prompts.ts` (the pass
+ * the automatic mask generator uses), and a probe on real feeds that a batched run gives every prompt the
+ * output it gives alone. Learning batches a step's prompts only where both hold.
  *
  * @module
  */
 import type * as ort from "onnxruntime-node";
 import type { Graph } from "../../onnx/ir/graph.ts";
 import { extractSubgraph } from "../../onnx/passes/extract_subgraph.ts";
+import { batchPrompts } from "../../onnx/passes/batch_prompts.ts";
+import { SamqError } from "../../util/errors.ts";
 import type { ExecutionProvider } from "../../runtime/execution_provider.ts";
 import { stackPrompts } from "./chained_runner.ts";
 import { openGraphSession } from "./_sam_feeds.ts";
 
 /** Relative agreement a batched output must reach with the single-prompt outputs. */
 const TOLERANCE = 1e-4;
+
+/**
+ * A prompt-batched copy of an official-layout decoder graph (multimask, every output kept), or undefined
+ * when the pass does not recognise the graph. Reductions are left as they are: learning needs agreement
+ * to float tolerance, not the bitwise batch invariance the automatic mask generator asks for.
+ */
+export function batchedDecoder(decoder: Graph): Graph | undefined {
+  const g = extractSubgraph(decoder, decoder.inputs.map((t) => t.name), decoder.outputs.map((t) => t.name));
+  try {
+    batchPrompts(g, { batchInvariantReductions: false });
+    return g;
+  } catch (e) {
+    if (e instanceof SamqError) return undefined;
+    throw e;
+  }
+}
 
 /**
  * True when `decoder` (up to `output`) gives every prompt of `prompts` the same `output` batched as alone
@@ -28,8 +45,9 @@ export async function decoderBatchesPrompts(
   ep: ExecutionProvider,
 ): Promise<boolean> {
   if (prompts.length < 2) return false;
-  const g = extractSubgraph(decoder, decoder.inputs.map((t) => t.name), [output]);
-  for (const t of g.inputs) if (batched.includes(t.name) && t.shape) t.shape[0] = "samq_prompts";
+  const b = batchedDecoder(decoder);
+  if (b === undefined) return false;
+  const g = extractSubgraph(b, b.inputs.map((t) => t.name), [output]);
   const session = await openGraphSession(g, ep);
   try {
     const items = prompts.map((p) => ({ feeds: p.feeds, target: p.feeds[batched[0]!]! }));

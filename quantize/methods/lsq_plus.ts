@@ -93,7 +93,9 @@ export function endToEndSummary(
     }, evaluation loss ${r.initialLoss.toExponential(3)} → ${
       r.learnedLoss.toExponential(3)
     }, kept ${r.kept}, ` +
-    `${r.seconds.toFixed(1)} s (${r.secondsPerStep.toFixed(2)} s per step), ${r.promptBatch} prompt(s) per decoder run`;
+    `${r.seconds.toFixed(1)} s (${
+      r.secondsPerStep.toFixed(2)
+    } s per step), ${r.promptBatch} prompt(s) per decoder run`;
 }
 
 /** Options of the `lsq+` method. */
