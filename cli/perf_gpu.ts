@@ -216,9 +216,11 @@ export async function perfGpu(args: string[]): Promise<GpuPerfLine[]> {
     });
   }
   if (only.has("pqsam")) {
-    // budget × (100 epochs × 4 images) = steps
-    const n = 4;
-    const q = await quantize("pq-sam", n, { budget: steps / (100 * n) });
+    // budget × (100 epochs × 2 images) = steps; one evaluation image keeps the one-off work short
+    const n = 2;
+    const q = await quantize("pq-sam", n, { budget: steps / (100 * n), evalImages: 1 });
+    const batch = /(\d+) prompt\(s\) per decoder run/.exec(q.quant.notes.join(" "))?.[1];
+    if (batch !== undefined) logLine(`pqsam  ${batch} prompt(s) per decoder run`);
     const sps = secondsPerStepFromNotes(q.quant.notes);
     if (sps !== undefined) {
       emit({
