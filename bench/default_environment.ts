@@ -5,6 +5,7 @@
  * @module
  */
 import { openDataset } from "../datasets/open_dataset.ts";
+import { assertModelFormat } from "../sam/assert_model_format.ts";
 import { loadModelDir } from "../sam/model_dir.ts";
 import { sha256Text } from "../util/hash.ts";
 import { canonicalJson } from "./_canonical_json.ts";
@@ -22,6 +23,7 @@ import type { BenchEnvironment, ResolvedModel } from "./validate_config.ts";
  */
 export async function resolveModelRef(ref: string): Promise<ResolvedModel> {
   const m = await loadModelDir(ref);
+  await assertModelFormat(m);
   return {
     ref,
     name: m.config.name,

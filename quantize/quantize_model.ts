@@ -21,6 +21,7 @@ import { writeModel } from "../onnx/io/write_model.ts";
 import type { Model } from "../onnx/ir/model.ts";
 import { EP_CHOICES, type EpChoice, resolveExecutionProvider } from "../runtime/execution_provider.ts";
 import { loadModelDir, type SamConfig, writeSamConfig } from "../sam/model_dir.ts";
+import { assertModelFormat } from "../sam/assert_model_format.ts";
 import { auditQuantizedModel } from "./audit/audit_quantized_model.ts";
 import { openCalibrationSet } from "./calibrate/calibration_set.ts";
 import { NO_PROGRESS, type ProgressFn } from "./calibrate/progress.ts";
@@ -156,6 +157,7 @@ export async function quantizeModel(
     );
   }
   const source = await loadModelDir(o.model);
+  await assertModelFormat(source);
   const scope: Scope = o.scope === "auto"
     ? (source.config.format === "official" ? "both" : "encoder")
     : o.scope;
@@ -270,10 +272,10 @@ async function writeModelDir(
   force: boolean,
   finalTimings: () => QuantJson["timingsMs"],
 ): Promise<void> {
-  await Deno.mkdir(dirname(outDir), { recursive: true });
   const tmp = `${outDir}.tmp-${Deno.pid}-${Date.now()}`;
-  await Deno.mkdir(tmp);
   try {
+    await Deno.mkdir(dirname(outDir), { recursive: true });
+    await Deno.mkdir(tmp);
     const files = { encoder: config.files.encoder, decoder: config.files.decoder };
     const sha256: Record<string, string> = {};
     for (const part of ["encoder", "decoder"] as const) {
