@@ -43,18 +43,7 @@ async function findPair(dir: string, options: ImportOptions): Promise<[string, s
     if ((await exists(join(dir, e))) && (await exists(join(dir, d)))) return [e, d];
   }
   const found: string[] = [];
-  try {
-    for await (const f of Deno.readDir(dir)) if (f.name.endsWith(".onnx")) found.push(f.name);
-  } catch (e) {
-    throw new SamqError(
-      "invalid_argument",
-      `Cannot import "${dir}": not a folder (${(e as Error).message})`,
-      {
-        path: dir,
-        cause: e,
-      },
-    );
-  }
+  for await (const f of Deno.readDir(dir)) if (f.name.endsWith(".onnx")) found.push(f.name);
   throw new SamqError(
     "invalid_model",
     `Cannot import "${dir}": no encoder/decoder pair found (ONNX files: ${found.join(", ") || "none"}); ` +
@@ -68,6 +57,9 @@ export async function importModelDir(dir: string, options: ImportOptions = {}): 
   const abs = resolve(dir);
   if (!(await exists(abs))) {
     throw new SamqError("not_found", `Cannot import "${dir}": folder does not exist`, { path: dir });
+  }
+  if (!(await Deno.stat(abs)).isDirectory) {
+    throw new SamqError("invalid_argument", `Cannot import "${dir}": not a folder`, { path: dir });
   }
   const name = options.name ?? basename(abs);
   if (name === "" || name === "." || name === ".." || /[\\/]/.test(name)) {

@@ -231,3 +231,37 @@ function dropUsedInitializer(g: Msg): void {
   if (k < 0) throw new Error("no used initializer");
   g.initializer.splice(k, 1);
 }
+
+/**
+ * A two-image COCO dataset in `dir` (`instances.json` beside `a.png` and `b.png`, 64×48, one 20×20
+ * square object each); returns the JSON's path. `edit` changes the JSON before it is written.
+ */
+export async function writeCocoDataset(
+  dir: string,
+  edit: (gt: Record<string, unknown>) => void = () => {},
+): Promise<string> {
+  await Deno.mkdir(dir, { recursive: true });
+  await writePng(join(dir, "a.png"), 64, 48);
+  await writePng(join(dir, "b.png"), 64, 48);
+  const square = (id: number, imageId: number, x: number, y: number) => ({
+    id,
+    image_id: imageId,
+    category_id: 1,
+    iscrowd: 0,
+    area: 400,
+    bbox: [x, y, 20, 20],
+    segmentation: [[x, y, x + 20, y, x + 20, y + 20, x, y + 20]],
+  });
+  const gt: Record<string, unknown> = {
+    images: [
+      { id: 1, file_name: "a.png", width: 64, height: 48 },
+      { id: 2, file_name: "b.png", width: 64, height: 48 },
+    ],
+    annotations: [square(1, 1, 10, 10), square(2, 2, 30, 20)],
+    categories: [{ id: 1, name: "square" }],
+  };
+  edit(gt);
+  const path = join(dir, "instances.json");
+  await Deno.writeTextFile(path, JSON.stringify(gt));
+  return path;
+}
