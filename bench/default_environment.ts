@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { assertDisjoint } from "../datasets/assert_disjoint.ts";
 import { openDataset } from "../datasets/open_dataset.ts";
 import { assertModelFormat } from "../sam/assert_model_format.ts";
 import { loadModelDir } from "../sam/model_dir.ts";
@@ -46,6 +47,10 @@ export function createBenchEnvironment(catalog: MethodCatalog, openStore: OpenSt
     catalog,
     openStore,
     resolveModel: resolveModelRef,
+    async assertDisjoint(calibration, n, evaluation) {
+      const calib = await openDataset(calibration, { limit: n });
+      for (const spec of evaluation) await assertDisjoint(calib, await openDataset(spec));
+    },
     async resolveDataset(spec, limit) {
       const d = (await openDataset(spec, { limit })).describe();
       return { spec, limit, hash: d.hash, images: d.images, objects: d.objects };
