@@ -156,6 +156,7 @@ export async function quantizeModel(
       },
     );
   }
+  await assertCreatable(outDir);
   const source = await loadModelDir(o.model);
   await assertModelFormat(source);
   const scope: Scope = o.scope === "auto"
@@ -312,10 +313,24 @@ async function writeModelDir(
     }
   } catch (e) {
     await Deno.remove(tmp, { recursive: true }).catch(() => undefined);
-    if (e instanceof SamqError) throw e;
-    throw new SamqError("io", `Cannot write "${outDir}": ${(e as Error).message}`, {
+    if (e instanceof SamqError && e.code !== "io") throw e;
+    // Name the folder the user asked for, not the temp file that failed.
+    const why = e instanceof SamqError && e.cause instanceof Error ? e.cause.message : (e as Error).message;
+    throw new SamqError("io", `Cannot write "${outDir}": ${why}`, {
       path: outDir,
       cause: e,
+    });
+  }
+}
+
+/** Fails before any work when the output folder cannot be created (a parent is a file). */
+async function assertCreatable(outDir: string): Promise<void> {
+  let p = dirname(outDir);
+  while (!(await exists(p)) && dirname(p) !== p) p = dirname(p);
+  if (!(await Deno.stat(p)).isDirectory) {
+    throw new SamqError("invalid_argument", `Cannot write "${outDir}": "${p}" is a file, not a folder`, {
+      path: outDir,
+      field: "out",
     });
   }
 }
