@@ -157,6 +157,7 @@ export async function quantizeModel(
     );
   }
   await assertCreatable(outDir);
+  await removeStaleSiblings(outDir);
   const source = await loadModelDir(o.model);
   await assertModelFormat(source);
   const scope: Scope = o.scope === "auto"
@@ -320,6 +321,26 @@ async function writeModelDir(
       path: outDir,
       cause: e,
     });
+  }
+}
+
+/**
+ * Removes `<out>.tmp-<pid>-<ms>` and `<out>.old-<pid>-<ms>` folders that a killed run left beside the
+ * output (see `writeModelDir`), when their process is gone. Liveness is read from `/proc`; where there
+ * is none, nothing is removed.
+ */
+async function removeStaleSiblings(outDir: string): Promise<void> {
+  const parent = dirname(outDir);
+  if (!(await exists("/proc/self")) || !(await exists(parent))) return;
+  const pattern = new RegExp(
+    `^${basename(outDir).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(tmp|old)-(\\d+)-\\d+$`,
+  );
+  for await (const e of Deno.readDir(parent)) {
+    const m = pattern.exec(e.name);
+    if (m === null || !e.isDirectory || Number(m[2]) === Deno.pid || (await exists(`/proc/${m[2]}`))) {
+      continue;
+    }
+    await Deno.remove(join(parent, e.name), { recursive: true }).catch(() => undefined);
   }
 }
 
