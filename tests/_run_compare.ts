@@ -76,14 +76,14 @@ export function normalizedReport(text: string, dir: string): string {
 
 /**
  * `quant.json` without `timingsMs`, and with the wall times that learned methods write into their
- * summary notes ("…, 2.0 s (0.05 s per step)") replaced.
+ * summary notes ("…, 2.0 s (0.05 s per step)", "…, 3.8 s") replaced.
  */
 export function comparableQuantJson(text: string): Record<string, unknown> {
   const q = JSON.parse(text) as Record<string, unknown>;
   delete q.timingsMs;
   if (Array.isArray(q.notes)) {
     q.notes = q.notes.map((n) =>
-      typeof n === "string" ? n.replace(/\d+(\.\d+)? s \(\d+(\.\d+)? s per step\)/g, "<time>") : n
+      typeof n === "string" ? n.replace(/\b\d+(\.\d+)? s\b( \(\d+(\.\d+)? s per step\))?/g, "<time>") : n
     );
   }
   return q;
