@@ -7,12 +7,16 @@
  * @module
  */
 import { SamqError } from "../util/errors.ts";
+import { BIT_WIDTHS } from "../quantize/quantizers/quantizer_params.ts";
 
 /** The float (unquantized) setting as it appears in records. */
 export const FLOAT_BITS = "fp32";
 
-/** Smallest and largest bit width a config may ask for. */
-export const BITS_RANGE: readonly [number, number] = [2, 16];
+/**
+ * Smallest and largest bit width a config may ask for: the quantizers' range, so that a config is refused
+ * before the run starts rather than at its first quantization job.
+ */
+export const BITS_RANGE: readonly [number, number] = [BIT_WIDTHS[0], BIT_WIDTHS[BIT_WIDTHS.length - 1]!];
 
 /** A parsed `wXaY` setting. */
 export interface BitSetting {

@@ -4,7 +4,9 @@
  *
  * @module
  */
+import { assertDisjoint } from "../datasets/assert_disjoint.ts";
 import { openDataset } from "../datasets/open_dataset.ts";
+import { assertModelFormat } from "../sam/assert_model_format.ts";
 import { loadModelDir } from "../sam/model_dir.ts";
 import { sha256Text } from "../util/hash.ts";
 import { canonicalJson } from "./_canonical_json.ts";
@@ -22,6 +24,7 @@ import type { BenchEnvironment, ResolvedModel } from "./validate_config.ts";
  */
 export async function resolveModelRef(ref: string): Promise<ResolvedModel> {
   const m = await loadModelDir(ref);
+  await assertModelFormat(m);
   return {
     ref,
     name: m.config.name,
@@ -44,6 +47,10 @@ export function createBenchEnvironment(catalog: MethodCatalog, openStore: OpenSt
     catalog,
     openStore,
     resolveModel: resolveModelRef,
+    async assertDisjoint(calibration, n, evaluation) {
+      const calib = await openDataset(calibration, { limit: n });
+      for (const spec of evaluation) await assertDisjoint(calib, await openDataset(spec));
+    },
     async resolveDataset(spec, limit) {
       const d = (await openDataset(spec, { limit })).describe();
       return { spec, limit, hash: d.hash, images: d.images, objects: d.objects };

@@ -8,7 +8,11 @@
  * at most one incomplete last line (no trailing newline); {@link openRunStore} detects it, truncates the
  * file back to the last complete line and reports it in `recovered`. Concurrent appenders (shards
  * writing the same file) cannot interleave within a line, because O_APPEND writes of a few KiB to a
- * local file are atomic on Linux.
+ * local file are atomic on Linux. A write that fails part-way (a full disk) is cut back off the file before
+ * the error is raised, so a failed append leaves the file as it was.
+ *
+ * Opening creates nothing: the folder and the file appear with the first record, so a command that
+ * fails before it has a result leaves no empty run folder behind.
  *
  * Compatibility. Every complete line must parse as a JSON object whose `schema` equals the store's
  * schema (default {@link EVAL_RECORD_SCHEMA}) and that carries a string `key`; anything else makes
@@ -67,12 +71,12 @@ export interface RunStore<R extends StoredRecord = StoredRecord> {
 const NL = 0x0a;
 
 /**
- * Opens (creating the folder and file if needed) the run store in `dir`.
+ * Opens the run store in `dir` (a missing folder is an empty store, created on the first append).
  *
  * @param dir Run folder, e.g. `runs/eval`.
  * @param options The expected record schema.
  * @returns The store with its records loaded.
- * @throws {SamqError} `io` when the folder cannot be created or the file read/repaired;
+ * @throws {SamqError} `io` when the file cannot be read/repaired (e.g. `dir` is a file);
  *   `invalid_file` for a corrupt complete line (field = `line N`); `incompatible` for a record written with
  *   another schema (field = `line N/schema`).
  *
@@ -89,18 +93,16 @@ export async function openRunStore<R extends StoredRecord = StoredRecord>(
 ): Promise<RunStore<R>> {
   const schema = options.schema ?? EVAL_RECORD_SCHEMA;
   const path = join(dir, RUN_STORE_FILE);
-  try {
-    await Deno.mkdir(dir, { recursive: true });
-  } catch (e) {
-    throw new SamqError("io", `Cannot create run folder "${dir}": ${(e as Error).message}`, {
-      path: dir,
-      cause: e,
-    });
-  }
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);
   } catch (e) {
+    if (e instanceof Deno.errors.NotADirectory) {
+      throw new SamqError("io", `Cannot create run folder "${dir}": ${(e as Error).message}`, {
+        path: dir,
+        cause: e,
+      });
+    }
     if (!(e instanceof Deno.errors.NotFound)) {
       throw new SamqError("io", `Cannot read run store "${path}": ${(e as Error).message}`, {
         path,
@@ -157,7 +159,7 @@ export async function openRunStore<R extends StoredRecord = StoredRecord>(
         );
       }
       const line = new TextEncoder().encode(JSON.stringify(record) + "\n");
-      await appendLine(path, line);
+      await appendLine(dir, path, line);
       list.push(record);
       byKey.set(record.key, record);
     },
@@ -208,15 +210,25 @@ function parseLines(text: string, path: string, schema: string): StoredRecord[] 
   return out;
 }
 
-async function appendLine(path: string, line: Uint8Array): Promise<void> {
+async function appendLine(dir: string, path: string, line: Uint8Array): Promise<void> {
   let file: Deno.FsFile | undefined;
+  let start = -1;
+  let done = 0;
   try {
+    await Deno.mkdir(dir, { recursive: true });
     file = await Deno.open(path, { append: true, create: true });
-    // One write call for the whole line; a short write (not expected for regular files) is completed.
-    let done = await file.write(line);
+    start = (await file.stat()).size;
+    // One write call for the whole line; a short write (a disk filling up) is completed or fails.
+    done = await file.write(line);
     while (done < line.length) done += await file.write(line.subarray(done));
     await file.syncData();
   } catch (e) {
+    // Cut our partial line off, unless another appender wrote after it (then open() repairs the file).
+    if (file !== undefined && start >= 0 && done > 0) {
+      try {
+        if ((await file.stat()).size === start + done) await Deno.truncate(path, start);
+      } catch { /* the error below says what failed */ }
+    }
     throw new SamqError("io", `Cannot append to run store "${path}": ${(e as Error).message}`, {
       path,
       cause: e,

@@ -66,6 +66,11 @@ export interface BenchEnvironment {
    * "not_found" for missing data.
    */
   resolveDataset(spec: string, limit: number | null): Promise<Omit<ResolvedDataset, "requested">>;
+  /**
+   * Throws `SamqError` "invalid_dataset" when the first `n` images of `calibration` share an image (by
+   * file or content) with an evaluation dataset; absent: only the specs are compared.
+   */
+  assertDisjoint?(calibration: string, n: number, evaluation: readonly string[]): Promise<void>;
   openStore: OpenStore;
 }
 
@@ -189,6 +194,12 @@ export async function validateBenchConfig(
     const evalSpecs = new Set(datasets.flatMap((d) => Object.values(d).map((x) => x.spec)));
     if (evalSpecs.has(calibration.spec)) {
       fail("it is also an evaluation dataset (calibration must be disjoint)");
+    }
+    // Quantization checks this again per job; here it fails before bench.json or any model is written.
+    try {
+      await env.assertDisjoint?.(calibration.spec, config.calibration.n, [...evalSpecs]);
+    } catch (e) {
+      rewrap(e, "/calibration/spec", configPath, `Cannot use calibration "${calibration.spec}"`);
     }
   }
   let detectionsSha256: string | null = null;

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     }
     progress(`${arg}: all files match sam.json`);
   } else {
-    throw new SamqError("invalid_argument", `Cannot run "model ${cmd}": unknown command\n${USAGE}`);
+    throw new SamqError("invalid_argument", `Cannot run "model ${cmd}": unknown command (see --help)`);
   }
 }
 

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { basename, extname, join } from "node:path";
 import { SamqError } from "../util/errors.ts";
 import { logLine, runCli } from "../util/cli.ts";
-import { writeFileAtomic } from "../util/fs.ts";
+import { exists, writeFileAtomic } from "../util/fs.ts";
 import { parseEpChoice, resolveExecutionProvider } from "../runtime/execution_provider.ts";
 import { loadModelDir } from "../sam/model_dir.ts";
 import { SamPredictor } from "../sam/predictor.ts";
@@ -42,14 +42,16 @@ async function main(): Promise<void> {
   if (values.help) return logLine(USAGE);
   for (const f of ["model", "image", "out"] as const) {
     if (!values[f]) {
-      throw new SamqError("invalid_argument", `Cannot predict: --${f} is required\n${USAGE}`, { field: f });
+      throw new SamqError("invalid_argument", `Cannot predict: --${f} is required (see --help)`, {
+        field: f,
+      });
     }
   }
   const pos = (values.point ?? []).map((p) => parsePoint(p));
   const neg = (values["neg-point"] ?? []).map((p) => parsePoint(p, "neg-point"));
   const box = values.box ? parseBox(values.box) : undefined;
   if (pos.length + neg.length === 0 && !box) {
-    throw new SamqError("invalid_argument", `Cannot predict: give --point or --box\n${USAGE}`, {
+    throw new SamqError("invalid_argument", `Cannot predict: give --point or --box (see --help)`, {
       field: "point",
     });
   }
@@ -66,23 +68,10 @@ async function main(): Promise<void> {
       ...(box ? { box } : {}),
     });
     const out = values.out as string;
-    await Deno.mkdir(out, { recursive: true });
     const stem = basename(values.image as string, extname(values.image as string));
     const area = maskArea(pred.mask);
     const [x0, y0, x1, y1] = maskToBoxXyxyInclusive(pred.mask, image.h, image.w);
     const bbox = area > 0 ? [x0, y0, x1 - x0 + 1, y1 - y0 + 1] : [0, 0, 0, 0];
-    await writeMaskPng(pred.mask, image.h, image.w, join(out, `${stem}.mask.png`));
-    await writeOverlayPng(
-      image.data,
-      image.h,
-      image.w,
-      [{ mask: pred.mask, color: [30, 144, 255] }],
-      join(out, `${stem}.overlay.png`),
-      {
-        points: points.map(([x, y], i) => ({ x, y, label: labels[i] as number })),
-        boxes: box ? [box] : [],
-      },
-    );
     const record = {
       image: values.image,
       size: { h: image.h, w: image.w },
@@ -95,7 +84,21 @@ async function main(): Promise<void> {
       area,
       bboxXywh: bbox,
     };
-    await writeFileAtomic(join(out, `${stem}.json`), JSON.stringify(record, null, 2) + "\n");
+    await writeAllOrNothing(out, async (dir) => {
+      await writeMaskPng(pred.mask, image.h, image.w, join(dir, `${stem}.mask.png`));
+      await writeOverlayPng(
+        image.data,
+        image.h,
+        image.w,
+        [{ mask: pred.mask, color: [30, 144, 255] }],
+        join(dir, `${stem}.overlay.png`),
+        {
+          points: points.map(([x, y], i) => ({ x, y, label: labels[i] as number })),
+          boxes: box ? [box] : [],
+        },
+      );
+      await writeFileAtomic(join(dir, `${stem}.json`), JSON.stringify(record, null, 2) + "\n");
+    });
     logLine(
       `${stem}: score ${pred.score.toFixed(4)}, area ${area}, bbox [${
         bbox.join(", ")
@@ -104,6 +107,26 @@ async function main(): Promise<void> {
   } finally {
     await predictor.release();
   }
+}
+
+/**
+ * Writes the files into a staging folder inside `out`, then renames each into place, so that a failure
+ * (a full disk, an unwritable folder) leaves neither some of the files nor a new empty `out` behind.
+ */
+async function writeAllOrNothing(out: string, write: (dir: string) => Promise<void>): Promise<void> {
+  const stage = join(out, `.predict-${Deno.pid}-${Date.now()}.tmp`);
+  let created = false;
+  try {
+    created = !(await exists(out));
+    await Deno.mkdir(stage, { recursive: true });
+    await write(stage);
+    for await (const e of Deno.readDir(stage)) await Deno.rename(join(stage, e.name), join(out, e.name));
+  } catch (e) {
+    await Deno.remove(created ? out : stage, { recursive: true }).catch(() => undefined);
+    const why = e instanceof SamqError && e.cause instanceof Error ? e.cause.message : (e as Error).message;
+    throw new SamqError("io", `Cannot write the prediction to "${out}": ${why}`, { path: out, cause: e });
+  }
+  await Deno.remove(stage, { recursive: true });
 }
 
 if (import.meta.main) await runCli(main);

@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   }
   for (const f of ["model", "method", "bits", "out"] as const) {
     if (!v[f]) {
-      throw new SamqError("invalid_argument", `Cannot quantize: --${f} is required\n${usage()}`, {
+      throw new SamqError("invalid_argument", `Cannot quantize: --${f} is required (see --help)`, {
         field: f,
       });
     }

@@ -21,6 +21,7 @@ import { writeModel } from "../onnx/io/write_model.ts";
 import type { Model } from "../onnx/ir/model.ts";
 import { EP_CHOICES, type EpChoice, resolveExecutionProvider } from "../runtime/execution_provider.ts";
 import { loadModelDir, type SamConfig, writeSamConfig } from "../sam/model_dir.ts";
+import { assertModelFormat } from "../sam/assert_model_format.ts";
 import { auditQuantizedModel } from "./audit/audit_quantized_model.ts";
 import { openCalibrationSet } from "./calibrate/calibration_set.ts";
 import { NO_PROGRESS, type ProgressFn } from "./calibrate/progress.ts";
@@ -155,7 +156,10 @@ export async function quantizeModel(
       },
     );
   }
+  await assertCreatable(outDir);
+  await removeStaleSiblings(outDir);
   const source = await loadModelDir(o.model);
+  await assertModelFormat(source);
   const scope: Scope = o.scope === "auto"
     ? (source.config.format === "official" ? "both" : "encoder")
     : o.scope;
@@ -270,10 +274,10 @@ async function writeModelDir(
   force: boolean,
   finalTimings: () => QuantJson["timingsMs"],
 ): Promise<void> {
-  await Deno.mkdir(dirname(outDir), { recursive: true });
   const tmp = `${outDir}.tmp-${Deno.pid}-${Date.now()}`;
-  await Deno.mkdir(tmp);
   try {
+    await Deno.mkdir(dirname(outDir), { recursive: true });
+    await Deno.mkdir(tmp);
     const files = { encoder: config.files.encoder, decoder: config.files.decoder };
     const sha256: Record<string, string> = {};
     for (const part of ["encoder", "decoder"] as const) {
@@ -310,10 +314,44 @@ async function writeModelDir(
     }
   } catch (e) {
     await Deno.remove(tmp, { recursive: true }).catch(() => undefined);
-    if (e instanceof SamqError) throw e;
-    throw new SamqError("io", `Cannot write "${outDir}": ${(e as Error).message}`, {
+    if (e instanceof SamqError && e.code !== "io") throw e;
+    // Name the folder the user asked for, not the temp file that failed.
+    const why = e instanceof SamqError && e.cause instanceof Error ? e.cause.message : (e as Error).message;
+    throw new SamqError("io", `Cannot write "${outDir}": ${why}`, {
       path: outDir,
       cause: e,
+    });
+  }
+}
+
+/**
+ * Removes `<out>.tmp-<pid>-<ms>` and `<out>.old-<pid>-<ms>` folders that a killed run left beside the
+ * output (see `writeModelDir`), when their process is gone. Liveness is read from `/proc`; where there
+ * is none, nothing is removed.
+ */
+async function removeStaleSiblings(outDir: string): Promise<void> {
+  const parent = dirname(outDir);
+  if (!(await exists("/proc/self")) || !(await exists(parent))) return;
+  const pattern = new RegExp(
+    `^${basename(outDir).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(tmp|old)-(\\d+)-\\d+$`,
+  );
+  for await (const e of Deno.readDir(parent)) {
+    const m = pattern.exec(e.name);
+    if (m === null || !e.isDirectory || Number(m[2]) === Deno.pid || (await exists(`/proc/${m[2]}`))) {
+      continue;
+    }
+    await Deno.remove(join(parent, e.name), { recursive: true }).catch(() => undefined);
+  }
+}
+
+/** Fails before any work when the output folder cannot be created (a parent is a file). */
+async function assertCreatable(outDir: string): Promise<void> {
+  let p = dirname(outDir);
+  while (!(await exists(p)) && dirname(p) !== p) p = dirname(p);
+  if (!(await Deno.stat(p)).isDirectory) {
+    throw new SamqError("invalid_argument", `Cannot write "${outDir}": "${p}" is a file, not a folder`, {
+      path: outDir,
+      field: "out",
     });
   }
 }

@@ -112,6 +112,7 @@ Deno.test("quantizeModel() refuses an existing output folder and a model without
           bits: "w8a8",
           out: join(tmp, "q"),
           calib: SYN,
+          n: 2,
           evalData: null,
         }),
       (e: unknown) =>

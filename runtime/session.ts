@@ -36,7 +36,13 @@ export async function createSession(
     try {
       const st = await Deno.stat(model);
       if (!st.isFile) throw new Deno.errors.NotFound();
+      if (st.size === 0) {
+        throw new SamqError("invalid_model", `Cannot load model "${label}": the file is empty`, {
+          path: label,
+        });
+      }
     } catch (e) {
+      if (e instanceof SamqError) throw e;
       throw new SamqError("not_found", `Cannot load model "${label}": file does not exist`, {
         path: label,
         cause: e,

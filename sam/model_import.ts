@@ -7,11 +7,17 @@
  */
 import { basename, join, relative, resolve } from "node:path";
 import { SamqError } from "../util/errors.ts";
-import { exists } from "../util/fs.ts";
+import { exists, readJsonFile } from "../util/fs.ts";
 import { sha256File } from "../util/hash.ts";
 import { modelsDir } from "../util/paths.ts";
 import { detectFormat } from "./adapters/open_adapter.ts";
-import { SAM_PIXEL_MEAN, SAM_PIXEL_STD, type SamConfig, writeSamConfig } from "./model_dir.ts";
+import {
+  parseSamConfig,
+  SAM_PIXEL_MEAN,
+  SAM_PIXEL_STD,
+  type SamConfig,
+  writeSamConfig,
+} from "./model_dir.ts";
 
 /** Options for {@link importModelDir}. */
 export interface ImportOptions {
@@ -52,11 +58,23 @@ export async function importModelDir(dir: string, options: ImportOptions = {}): 
   if (!(await exists(abs))) {
     throw new SamqError("not_found", `Cannot import "${dir}": folder does not exist`, { path: dir });
   }
+  if (!(await Deno.stat(abs)).isDirectory) {
+    throw new SamqError("invalid_argument", `Cannot import "${dir}": not a folder`, { path: dir });
+  }
+  const name = options.name ?? basename(abs);
+  if (name === "" || name === "." || name === ".." || /[\\/]/.test(name)) {
+    throw new SamqError(
+      "invalid_argument",
+      `Cannot import "${dir}" as "${name}": a name is one folder name`,
+      {
+        field: "name",
+      },
+    );
+  }
   const [enc, dec] = await findPair(abs, options);
   const format = await detectFormat(join(abs, enc), join(abs, dec));
   const sha256: Record<string, string> = {};
   for (const f of [enc, dec]) sha256[f] = await sha256File(join(abs, f));
-  const name = options.name ?? basename(abs);
   const config: SamConfig = {
     schema: 1,
     name,
@@ -71,17 +89,36 @@ export async function importModelDir(dir: string, options: ImportOptions = {}): 
     maskThreshold: 0,
     provenance: { source: `import:${abs}`, importedAt: new Date().toISOString() },
   };
-  if (await exists(join(abs, "sam.json"))) {
+  const cfgPath = join(abs, "sam.json");
+  const previous = (await exists(cfgPath)) ? await Deno.readFile(cfgPath) : null;
+  if (previous !== null) {
     // Keep fields a tool (e.g. tools/export_sam.py) already wrote, such as provenance and sizes.
-    const prev = JSON.parse(await Deno.readTextFile(join(abs, "sam.json"))) as Partial<SamConfig>;
+    const prev = await readJsonFile(cfgPath);
+    if (prev === null || typeof prev !== "object" || Array.isArray(prev)) {
+      throw new SamqError("invalid_file", `Cannot read "${cfgPath}": expected a JSON object`, {
+        path: cfgPath,
+      });
+    }
     Object.assign(config, { ...prev, format, files: config.files, sha256, name });
+    // What is kept must still be a valid sam.json: refuse before writing anything.
+    parseSamConfig(config, cfgPath);
   }
   await writeSamConfig(abs, config);
   const link = join(modelsDir(), name);
   if (resolve(link) !== abs) {
-    await Deno.mkdir(modelsDir(), { recursive: true });
-    await Deno.remove(link, { recursive: false }).catch(() => undefined);
-    await Deno.symlink(relative(modelsDir(), abs) || ".", link);
+    try {
+      await Deno.mkdir(modelsDir(), { recursive: true });
+      await Deno.remove(link, { recursive: false }).catch(() => undefined);
+      await Deno.symlink(relative(modelsDir(), abs) || ".", link);
+    } catch (e) {
+      // Leave the user's folder as it was: the import did not happen.
+      if (previous === null) await Deno.remove(cfgPath).catch(() => undefined);
+      else await Deno.writeFile(cfgPath, previous).catch(() => undefined);
+      throw new SamqError("io", `Cannot link "${link}" to "${abs}": ${(e as Error).message}`, {
+        path: link,
+        cause: e,
+      });
+    }
   }
   return config;
 }

@@ -15,16 +15,32 @@ export interface CliResult {
   errLines: string[];
 }
 
+/** Options of {@link runCliFile}. */
+export interface RunCliOptions {
+  /** Extra environment variables (the parent's are inherited). */
+  env?: Record<string, string>;
+  /**
+   * Largest file the command may write, in KiB (`ulimit -f`, with SIGXFSZ ignored so that a write past it
+   * fails with EFBIG instead of killing the process): a full disk for one file, without root or mounts.
+   * Needs `bash`.
+   */
+  fileSizeLimitKiB?: number;
+}
+
 /** Runs `deno run -A cli/<entry> ...args` from the repository root. */
 export async function runCliFile(
   entry: string,
   args: string[],
-  env: Record<string, string> = {},
+  o: RunCliOptions = {},
 ): Promise<CliResult> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(REPO_ROOT, "cli", entry), ...args],
+  const deno = [Deno.execPath(), "run", "-A", join(REPO_ROOT, "cli", entry), ...args];
+  const [cmd, ...cmdArgs] = o.fileSizeLimitKiB === undefined
+    ? deno
+    : ["bash", "-c", `trap '' XFSZ; ulimit -f ${o.fileSizeLimitKiB}; exec "$@"`, "bash", ...deno];
+  const out = await new Deno.Command(cmd!, {
+    args: cmdArgs,
     cwd: REPO_ROOT,
-    env,
+    env: o.env ?? {},
     stdout: "piped",
     stderr: "piped",
   }).output();

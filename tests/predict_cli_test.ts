@@ -3,25 +3,9 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { REPO_ROOT } from "../util/paths.ts";
 import { runCliFile } from "./_cli.ts";
+import { withTmp, writePng } from "./_bad_input.ts";
 
 const TINY = join(REPO_ROOT, "tests", "fixtures", "tiny-vit-sam");
-
-async function withTmp(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "samq-cli-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-async function writePng(path: string, w: number, h: number): Promise<void> {
-  const px = new Uint8Array(w * h * 3).map((_, i) => (i * 31) % 256);
-  await Deno.writeFile(
-    path,
-    new Uint8Array(await sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer()),
-  );
-}
 
 Deno.test("predict CLI writes mask, overlay and JSON for a point prompt", async () => {
   await withTmp(async (dir) => {

@@ -39,13 +39,13 @@ export async function readJsonFile(path: string): Promise<unknown> {
   }
 }
 
-/** True when `path` exists (file or folder). */
+/** True when `path` exists (file or folder); false also when a parent is a file, as nothing can be there. */
 export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return false;
     throw e;
   }
 }

@@ -67,6 +67,17 @@ function boxPrompts(ctx: ImageContext, o: DetboxModeOptions, path: string | null
         { ...(path === null ? {} : { path }), field: `/${d.index}/bbox` },
       );
     }
+    // A box that crosses the border is a normal detection; one with no pixel in the image is not.
+    const [x, y, w, h] = d.bboxXywh;
+    if (x >= ctx.image.w || y >= ctx.image.h || x + w <= 0 || y + h <= 0) {
+      throw new SamqError(
+        "invalid_file",
+        `Cannot use detections "${path}": record ${d.index} box [${
+          d.bboxXywh.join(", ")
+        }] lies outside the ${ctx.image.w}x${ctx.image.h} image ${sample.imageId}`,
+        { ...(path === null ? {} : { path }), field: `/${d.index}/bbox` },
+      );
+    }
     return {
       box: gtBoxXyxy(d.bboxXywh),
       categoryId: d.categoryId,

@@ -123,6 +123,13 @@ function externalLocation(tp: TensorP, ctx: ReadContext, dtype: DataType, count:
       { path: ctx.path, field: tp.name },
     );
   }
+  if (dtype === "string") {
+    throw new SamqError(
+      "invalid_model",
+      `Cannot read "${ctx.path}": tensor "${tp.name}" holds strings, which cannot be external data`,
+      { path: ctx.path, field: tp.name },
+    );
+  }
   const offset = Number(kv.get("offset") ?? "0");
   const length = kv.has("length") ? Number(kv.get("length")) : byteLength(dtype, count);
   return { path: join(ctx.baseDir, location), offset, length };

@@ -5,7 +5,9 @@
  */
 import { dirname, resolve } from "node:path";
 import { SamqError } from "../../util/errors.ts";
+import { Graph } from "../ir/graph.ts";
 import type { Model } from "../ir/model.ts";
+import { toposortGraph } from "../ir/toposort.ts";
 import { graphFromProto } from "./_import.ts";
 import type { ModelP } from "./_proto_types.ts";
 import { num } from "./_proto_types.ts";
@@ -63,6 +65,7 @@ export function decodeModel(bytes: Uint8Array, path = "<memory>"): Model {
   for (const o of mp.opset_import) opset[o.domain === "ai.onnx" ? "" : o.domain] = num(o.version);
   const ctx = { path, baseDir: dirname(resolve(path)) };
   const graph = graphFromProto(mp.graph, ctx, opset);
+  assertAcyclic(graph, path);
   const fn = onnxRoot().lookupType("onnx.FunctionProto");
   const ti = onnxRoot().lookupType("onnx.TrainingInfoProto");
   return {
@@ -80,4 +83,23 @@ export function decodeModel(bytes: Uint8Array, path = "<memory>"): Model {
     trainingInfo: mp.training_info.map((t) => ti.encode(t as any).finish()),
     path,
   };
+}
+
+/** A cycle is an input error that passes would otherwise hit much later, far from the file's name. */
+function assertAcyclic(graph: Graph, path: string): void {
+  try {
+    // Sorting a copy of the node list keeps the file's node order in the model read.
+    toposortGraph(new Graph({ name: graph.name, nodes: graph.nodes.slice() }));
+  } catch (e) {
+    if (!(e instanceof SamqError)) throw e;
+    throw new SamqError(
+      "invalid_model",
+      `Cannot read "${path}": ${e.message.replace(/^Cannot sort graph "[^"]*": it/, "the graph")}`,
+      {
+        path,
+        ...(e.field === undefined ? {} : { field: e.field }),
+        cause: e,
+      },
+    );
+  }
 }

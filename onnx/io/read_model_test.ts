@@ -12,7 +12,7 @@ import {
 } from "../_testing.ts";
 import { Graph } from "../ir/graph.ts";
 import { Constant, Variable } from "../ir/tensor.ts";
-import { attr } from "../ir/attribute.ts";
+import { attr, attrInt, attrInts } from "../ir/attribute.ts";
 import { decodeModel, readModel } from "./read_model.ts";
 import { encodeModel, writeModel } from "./write_model.ts";
 
@@ -160,3 +160,39 @@ function tinyGraph(): Graph {
   assert.ok(g.tensors().get("w") instanceof Constant);
   return g;
 }
+
+Deno.test("decodeModel() rejects a graph with a cycle as invalid_model naming the file and a node on it", () => {
+  const g = tinyGraph();
+  // Feed Mul's output back into the Transpose that (through Slice) produces Mul's input.
+  const t = g.nodes.find((n) => n.name === "t")!;
+  t.setInput(0, g.outputs[0]!);
+  const bytes = encodeModel(g);
+  assert.throws(() => decodeModel(bytes, "/x/cyclic.onnx"), (e: unknown) => {
+    assert.ok(e instanceof SamqError, String(e));
+    assert.equal(e.code, "invalid_model");
+    assert.equal(e.path, "/x/cyclic.onnx");
+    assert.match(
+      e.message,
+      /^Cannot read "\/x\/cyclic\.onnx": the graph has a cycle through \w+ node "\w*"$/,
+    );
+    return true;
+  });
+  // The unchanged graph reads, and keeps its stored node order.
+  assert.deepEqual(decodeModel(encodeModel(tinyGraph())).graph.nodes.map((n) => n.op), [
+    "Transpose",
+    "Slice",
+    "Mul",
+  ]);
+});
+
+Deno.test("attrInt()/attrInts() reject an attribute of another type as invalid_model naming it", () => {
+  const attrs = { axis: attr.float(1), perm: attr.int(1) };
+  for (const f of [() => attrInt(attrs, "axis", 0), () => attrInts(attrs, "perm")]) {
+    assert.throws(
+      f,
+      (e: unknown) =>
+        e instanceof SamqError && e.code === "invalid_model" && /^(axis|perm)$/.test(e.field ?? ""),
+    );
+  }
+  assert.equal(attrInt(attrs, "missing", 7), 7);
+});

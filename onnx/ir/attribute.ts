@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { SamqError } from "../../util/errors.ts";
 import type { Constant } from "./tensor.ts";
 import type { Graph } from "./graph.ts";
 
@@ -42,18 +43,32 @@ export const attr = {
   strings: (value: string[]): Attribute => ({ type: "strings", value }),
 } as const;
 
-/** The int value of attribute `name`, or `fallback` when absent; throws when present with another type. */
+/**
+ * The int value of attribute `name`, or `fallback` when absent.
+ *
+ * @throws {SamqError} `invalid_model` when present with another type (a model file can say so).
+ */
 export function attrInt(attrs: Attributes, name: string, fallback: number): number {
   const a = attrs[name];
   if (a === undefined) return fallback;
-  if (a.type !== "int") throw new Error(`Attribute "${name}" is ${a.type}, expected int`);
+  if (a.type !== "int") throw wrongType(name, a.type, "int");
   return a.value;
 }
 
-/** The ints value of attribute `name`, or `undefined` when absent. */
+/**
+ * The ints value of attribute `name`, or `undefined` when absent.
+ *
+ * @throws {SamqError} `invalid_model` when present with another type.
+ */
 export function attrInts(attrs: Attributes, name: string): number[] | undefined {
   const a = attrs[name];
   if (a === undefined) return undefined;
-  if (a.type !== "ints") throw new Error(`Attribute "${name}" is ${a.type}, expected ints`);
+  if (a.type !== "ints") throw wrongType(name, a.type, "ints");
   return a.value;
+}
+
+function wrongType(name: string, type: string, want: string): SamqError {
+  return new SamqError("invalid_model", `Cannot use attribute "${name}": it is ${type}, expected ${want}`, {
+    field: name,
+  });
 }

@@ -3,14 +3,16 @@
  *
  * @module
  */
+import { SamqError } from "../../util/errors.ts";
 import { outerReads } from "./cleanup.ts";
 import type { Graph } from "./graph.ts";
 import type { Node } from "./node.ts";
 
 /**
  * Reorders `graph.nodes` so that each node comes after the producers of its inputs (including tensors its
- * subgraphs read). Depth-first in the current order, so an already sorted list is unchanged. Throws on a
- * cycle, naming a node on it.
+ * subgraphs read). Depth-first in the current order, so an already sorted list is unchanged.
+ *
+ * @throws {SamqError} `invalid_model` on a cycle (a model file can hold one), naming a node on it (field).
  */
 export function toposortGraph(graph: Graph): void {
   const inGraph = new Set(graph.nodes);
@@ -28,7 +30,15 @@ export function toposortGraph(graph: Graph): void {
         frame[2] = i + 1;
         const d = ds[i]!;
         const s = state.get(d);
-        if (s === 1) throw new Error(`Graph has a cycle through ${d.op} node "${d.name}"`);
+        if (s === 1) {
+          throw new SamqError(
+            "invalid_model",
+            `Cannot sort graph "${graph.name}": it has a cycle through ${d.op} node "${d.name}"`,
+            {
+              field: d.name,
+            },
+          );
+        }
         if (s === undefined) {
           state.set(d, 1);
           stack.push([d, deps(d, inGraph), 0]);

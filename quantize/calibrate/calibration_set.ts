@@ -84,7 +84,8 @@ export function canonicalDatasetSpec(spec: string): string {
  * Opens the calibration set.
  *
  * @throws {SamqError} `invalid_argument` (field "n") for a bad count; `invalid_dataset` (field
- *   "calibration") when the set is the evaluation set, overlaps it, or has no images; dataset errors.
+ *   "calibration") when the set is the evaluation set, overlaps it, or has no images, (field "n") when it
+ *   has fewer than `n`; dataset errors.
  */
 export async function openCalibrationSet(
   spec: string,
@@ -112,6 +113,14 @@ export async function openCalibrationSet(
     throw new SamqError("invalid_dataset", `Cannot calibrate on "${spec}": it has no images`, {
       field: "calibration",
     });
+  }
+  // As the bench refuses it: a record saying n = 32 must not hide a calibration on fewer images.
+  if (images.length < n) {
+    throw new SamqError(
+      "invalid_dataset",
+      `Cannot calibrate on "${spec}": it has ${images.length} images, fewer than n = ${n}`,
+      { field: "n" },
+    );
   }
   return { spec, hash: ds.hash, images, promptsPerImage: perImage, disjoint };
 }
