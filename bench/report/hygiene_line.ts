@@ -53,7 +53,7 @@ export function hygieneLine(records: readonly ReportRecord[]): string {
   }
   const parts = [`audit passed for ${passed} of ${n} quantized models`];
   if (failed > 0) parts.push(`${failed} failed it`);
-  if (n - passed - failed > 0) parts.push(`${n - passed - failed} carry no audit in their records`);
+  if (n - passed - failed > 0) parts.push(`${n - passed - failed} without an audit in their records`);
   parts.push(`graphs shown free of random and drop ops for ${graphsClean} of ${n}`);
   if (dirty > 0) parts.push(`${dirty} with a training op`);
   return `Evaluation hygiene: NOT established for every quantized model (${parts.join("; ")}).`;

@@ -178,7 +178,7 @@ Deno.test("renderReport() states evaluation hygiene and protocols only as far as
   assert.equal(
     line,
     `Evaluation hygiene: NOT established for every quantized model (audit passed for ${ids.length - 2} of ` +
-      `${ids.length} quantized models; 1 failed it; 1 carry no audit in their records; graphs shown free of random ` +
+      `${ids.length} quantized models; 1 failed it; 1 without an audit in their records; graphs shown free of random ` +
       `and drop ops for ${ids.length - 1} of ${ids.length}).`,
   );
   const float = (await renderGolden(records.filter((r) => r.quantId === null))).markdown;
