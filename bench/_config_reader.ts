@@ -8,6 +8,7 @@ import { SamqError } from "../util/errors.ts";
 import type { JsonValue } from "./_canonical_json.ts";
 import { ALL_METHODS, type ConfigSource, type DatasetChoice, type MethodEntry } from "./config.ts";
 import { FLOAT_METHOD } from "./method_catalog.ts";
+import { PROTOCOL_NAMES } from "../quantize/protocols.ts";
 
 /** Reads fields of one raw config. */
 export class ConfigReader {
@@ -77,7 +78,7 @@ export class ConfigReader {
     if (typeof v === "string") return { name: this.string(v, field), options: {}, grid: {} };
     const o = this.object(v, field);
     for (const k of Object.keys(o)) {
-      if (!["name", "options", "grid"].includes(k)) this.fail(`${field}/${k}`, "is unknown");
+      if (!["name", "options", "grid", "protocol"].includes(k)) this.fail(`${field}/${k}`, "is unknown");
     }
     const name = this.string(o.name, `${field}/name`);
     const options = o.options === undefined ? {} : this.object(o.options, `${field}/options`);
@@ -92,6 +93,13 @@ export class ConfigReader {
     ) {
       this.fail(`${field}/name`, `"${name}" takes no options or grid`);
     }
-    return { name, options: options as Record<string, JsonValue>, grid };
+    if (name === FLOAT_METHOD && o.protocol !== undefined) {
+      this.fail(`${field}/protocol`, "is not used by float");
+    }
+    const entry: MethodEntry = { name, options: options as Record<string, JsonValue>, grid };
+    if (o.protocol !== undefined) {
+      entry.protocol = this.oneOf(o.protocol, `${field}/protocol`, PROTOCOL_NAMES);
+    }
+    return entry;
   }
 }

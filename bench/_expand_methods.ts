@@ -2,7 +2,9 @@
  * Expands the config's `methods` into method variants: `*` becomes every catalog method not named
  * explicitly, each grid becomes its cartesian product (keys in file order, values in list order), and the
  * method's defaults are merged under the fixed options and the grid point. Unknown methods and options
- * are refused naming the JSON pointer.
+ * are refused naming the JSON pointer. Each variant carries its protocol (the entry's, else the
+ * config's); one method with the same options under two protocols is refused as listed twice, since
+ * report rows are (method, options).
  *
  * @module
  */
@@ -50,7 +52,13 @@ export function expandMethods(
     for (const name of names) {
       if (name === FLOAT_METHOD) {
         if (!seen.has(FLOAT_METHOD)) {
-          out.push({ method: FLOAT_METHOD, status: "float", options: {}, gridPoint: {} });
+          out.push({
+            method: FLOAT_METHOD,
+            status: "float",
+            options: {},
+            gridPoint: {},
+            protocol: config.protocol,
+          });
         }
         seen.add(FLOAT_METHOD);
         continue;
@@ -92,7 +100,13 @@ export function expandMethods(
           fail(`/methods/${i}`, `Method "${name}" with options ${canonicalJson(options)} is listed twice`);
         }
         seen.add(id);
-        out.push({ method: name, status: info!.status, options, gridPoint: point });
+        out.push({
+          method: name,
+          status: info!.status,
+          options,
+          gridPoint: point,
+          protocol: entry.protocol ?? config.protocol,
+        });
       }
     }
   });

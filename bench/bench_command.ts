@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { PROTOCOL_NAMES } from "../quantize/protocols.ts";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { SamqError } from "../util/errors.ts";
@@ -77,7 +78,9 @@ export function benchUsage(): string {
     "  --calib-n N             calibration images (default: " + d.calibration.n + ")",
     "  --seed S                (default: " + d.seed + ")",
     "  --ep E                  auto, cpu, webgpu, cuda (default: " + d.ep + ")",
-    "  --granularity G         per-tensor, per-channel (default: " + d.granularity + ")",
+    "  --protocol P            " + PROTOCOL_NAMES.join(", ") + " (default: " + d.protocol +
+    "; quantize --list describes them)",
+    "  --granularity G         per-tensor, per-channel (default: the protocol's; another is a recorded deviation)",
     "  --detections FILE       COCO detector results for detbox (default: GT boxes, oracle)",
     "  --model-cache DIR       shared quantized-model cache (default: <out>/models)",
     "  --qualitative N         overlay PNGs per record (default: " + d.qualitative + ")",

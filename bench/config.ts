@@ -16,7 +16,7 @@
  *   "modes": ["point", "box"],
  *   "limits": {"point": 10, "box": 10},
  *   "calibration": {"spec": "coco-tiny:train", "n": 8},
- *   "seed": 0, "ep": "auto", "granularity": "per-tensor"
+ *   "seed": 0, "ep": "auto", "protocol": "ptq4sam"
  * }
  * ```
  *
@@ -27,6 +27,10 @@
  * - `datasets` / `calibration`: a spec string, or `{spec, fallback}` where `fallback` is used when `spec`
  *   cannot be opened because its data is missing (e.g. synthetic scenes when `../shared/data` is absent).
  * - `limits`: images per mode (the first N of the dataset), `null` = all.
+ * - `protocol`: the evaluation protocol of every quantized variant (`quantize/protocols.ts`: "pq-sam",
+ *   the default, or "ptq4sam"); a method entry's own `"protocol"` overrides it for that entry. The
+ *   protocol gives the weight granularity unless `granularity` is set (then a differing granularity is a
+ *   recorded deviation, as is a calibration count other than the protocol's).
  *
  * @module
  */
@@ -35,6 +39,7 @@ import type { JsonValue } from "./_canonical_json.ts";
 import { FLOAT_BITS, parseBits } from "./bits.ts";
 import { FLOAT_METHOD } from "./method_catalog.ts";
 import { ConfigReader } from "./_config_reader.ts";
+import { DEFAULT_PROTOCOL, PROTOCOL_NAMES, type ProtocolName } from "../quantize/protocols.ts";
 
 /** Schema tag of config files and of the `bench.json` a run writes. */
 export const BENCH_CONFIG_SCHEMA = "samq.bench/1";
@@ -74,6 +79,8 @@ export interface MethodEntry {
   options: Record<string, JsonValue>;
   /** Ablation grid: option name → values; empty for a single variant. */
   grid: Record<string, JsonValue[]>;
+  /** The entry's protocol; absent = the config's `protocol`. */
+  protocol?: ProtocolName;
 }
 
 /** A validated config. */
@@ -93,7 +100,10 @@ export interface BenchConfig {
   calibration: CalibrationChoice;
   seed: number;
   ep: EpChoice;
-  granularity: Granularity;
+  /** Evaluation protocol of the quantized variants (entries may override it). */
+  protocol: ProtocolName;
+  /** Weight granularity of every variant; null = each variant's protocol's. */
+  granularity: Granularity | null;
   /** COCO detector results for `detbox`; null = GT boxes with score 1 (the oracle-box variant). */
   detections: string | null;
   /** Folder for quantized models shared between runs; null = `<out>/models`. */
@@ -119,7 +129,8 @@ const DEFAULTS: Omit<BenchConfig, "models" | "datasets"> = {
   calibration: { spec: "coco-tiny:train", fallback: null, n: 32 },
   seed: 0,
   ep: "auto",
-  granularity: "per-tensor",
+  protocol: DEFAULT_PROTOCOL,
+  granularity: null,
   detections: null,
   modelCache: null,
   qualitative: 0,
@@ -232,7 +243,8 @@ export function parseBenchConfig(raw: unknown, source: ConfigSource = {}): Bench
     calibration,
     seed: o.seed === undefined ? d.seed : r.int(o.seed, "/seed", 0),
     ep: o.ep === undefined ? d.ep : r.oneOf(o.ep, "/ep", EP_CHOICES),
-    granularity: o.granularity === undefined
+    protocol: o.protocol === undefined ? d.protocol : r.oneOf(o.protocol, "/protocol", PROTOCOL_NAMES),
+    granularity: o.granularity === undefined || o.granularity === null
       ? d.granularity
       : r.oneOf(o.granularity, "/granularity", GRANULARITIES),
     detections: o.detections === undefined || o.detections === null

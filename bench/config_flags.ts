@@ -13,7 +13,7 @@
  * | `--modes point,box` | `modes` | point, box, auto, detbox |
  * | `--limit 10` or `--limit point=10,auto=2` | `limits` | images per mode (`all` = no limit) |
  * | `--calib SPEC` / `--calib-n N` | `calibration.spec` / `.n` | |
- * | `--seed S`, `--ep E`, `--granularity G` | same | |
+ * | `--seed S`, `--ep E`, `--granularity G`, `--protocol P` | same | |
  * | `--detections FILE` | `detections` | COCO detector results for detbox |
  * | `--model-cache DIR` | `modelCache` | shared quantized-model cache |
  * | `--qualitative N` | `qualitative` | overlay PNGs per evaluation |
@@ -40,6 +40,7 @@ export const BENCH_CONFIG_FLAGS = [
   "seed",
   "ep",
   "granularity",
+  "protocol",
   "detections",
   "model-cache",
   "qualitative",
@@ -178,6 +179,7 @@ export function applyBenchFlags(raw: unknown, flags: BenchFlags): Record<string,
   if (flags.seed !== undefined) out.seed = int("seed", flags.seed);
   if (flags.ep !== undefined) out.ep = flags.ep;
   if (flags.granularity !== undefined) out.granularity = flags.granularity;
+  if (flags.protocol !== undefined) out.protocol = flags.protocol;
   if (flags.detections !== undefined) out.detections = flags.detections;
   if (flags["model-cache"] !== undefined) out.modelCache = flags["model-cache"];
   if (flags.qualitative !== undefined) out.qualitative = int("qualitative", flags.qualitative);

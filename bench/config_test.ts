@@ -157,7 +157,7 @@ Deno.test("benchUsage() shows the defaults of BENCH_DEFAULTS", () => {
   assert.ok(help.includes(`(default: ${d.modes.join(",")})`));
   assert.ok(help.includes(`calibration dataset (default: ${d.calibration.spec})`));
   assert.ok(help.includes(`calibration images (default: ${d.calibration.n})`));
-  assert.ok(help.includes(`(default: ${d.ep})`) && help.includes(`(default: ${d.granularity})`));
+  assert.ok(help.includes(`(default: ${d.ep})`) && help.includes(`(default: ${d.protocol};`));
 });
 
 Deno.test("parseBenchConfig() accepts every shipped config in bench/configs", async () => {

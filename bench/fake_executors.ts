@@ -76,6 +76,7 @@ export function createFakeExecutors(options: FakeExecutorOptions = {}): BenchExe
         method: job.variant.method,
         bits: job.bits,
         granularity: job.granularity,
+        protocol: { name: job.protocol, deviations: [] },
         options: job.variant.options,
         calibration: job.calibration.hash,
         seed: job.seed,

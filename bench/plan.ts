@@ -4,7 +4,8 @@
  *
  * Keys (hex sha256 of canonical JSON, see `_canonical_json.ts`):
  * - quantize: `{v, model: model sha256, method, options (defaults + fixed + grid point), calibration:
- *   {hash, n}, seed, bits, granularity}`. The quantized model lives in `<modelCache>/<key>`, so the same
+ *   {hash, n}, seed, bits, granularity, protocol}` — `protocol` only when it is not the default "pq-sam", so
+ *   keys of runs made before protocols existed (all pq-sam) stay valid and those runs resume. The quantized model lives in `<modelCache>/<key>`, so the same
  *   key built twice (two shards, a rerun, another run sharing `--model-cache`) is the same model.
  * - evaluate: `{v, model: model sha256, quantize: quantize key or null, method, options, bits, dataset:
  *   dataset hash (annotations + images after the limit), mode, protocol, seed}`; the record the evaluation
@@ -26,6 +27,7 @@ import type { EpChoice } from "../runtime/execution_provider.ts";
 import { canonicalJson, type JsonValue } from "./_canonical_json.ts";
 import { FLOAT_BITS } from "./bits.ts";
 import { BENCH_MODES, type BenchMode, type Granularity } from "./config.ts";
+import { DEFAULT_PROTOCOL, type ProtocolName, PROTOCOLS } from "../quantize/protocols.ts";
 import type { MethodVariant, ResolvedBench, ResolvedDataset, ResolvedModel } from "./validate_config.ts";
 
 /** Version of the key recipes; bump when a recipe changes (old cache entries are then not reused). */
@@ -51,6 +53,9 @@ export interface QuantizeJob {
   variant: MethodVariant;
   /** "w4a4" etc. */
   bits: string;
+  /** The variant's protocol. */
+  protocol: ProtocolName;
+  /** Weight granularity: the config's, else the protocol's. */
   granularity: Granularity;
   calibration: ResolvedDataset & { n: number };
   /** Evaluation dataset specs of the run (the quantizer checks calibration is disjoint from them). */
@@ -109,6 +114,8 @@ export interface EvalJob {
   detections: string | null;
   /** Automatic mode's point grid side. */
   pointsPerSide: number;
+  /** Mask the detbox mode keeps (the variant's protocol's). */
+  detboxMask: "single-token";
 }
 
 /** The full plan. */
@@ -193,6 +200,7 @@ export function planBench(bench: ResolvedBench): BenchPlan {
       if (variant.status === "float") continue;
       for (const bits of config.bits) {
         const calibration = { ...bench.calibration!, n: config.calibration.n };
+        const granularity = config.granularity ?? PROTOCOLS[variant.protocol].weights.granularity;
         const key = keyOf({
           model: model.sha256,
           method: variant.method,
@@ -200,7 +208,8 @@ export function planBench(bench: ResolvedBench): BenchPlan {
           calibration: { hash: calibration.hash, n: calibration.n },
           seed: config.seed,
           bits,
-          granularity: config.granularity,
+          granularity,
+          ...(variant.protocol === DEFAULT_PROTOCOL ? {} : { protocol: variant.protocol }),
         });
         const job: QuantizeJob = {
           kind: "quantize",
@@ -209,7 +218,8 @@ export function planBench(bench: ResolvedBench): BenchPlan {
           model,
           variant,
           bits,
-          granularity: config.granularity,
+          protocol: variant.protocol,
+          granularity,
           calibration,
           evalSpecs,
           seed: config.seed,
@@ -272,6 +282,7 @@ export function planBench(bench: ResolvedBench): BenchPlan {
               qualitative: config.qualitative,
               detections: config.detections,
               pointsPerSide: config.pointsPerSide,
+              detboxMask: PROTOCOLS[variant.protocol].detbox.mask,
             });
           }
         }

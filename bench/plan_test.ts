@@ -123,3 +123,40 @@ Deno.test("parseShard() reads 0-based i/n and refuses anything else", () => {
     assert.throws(() => parseShard(bad), isSamqError("invalid_argument", "shard"));
   }
 });
+
+Deno.test("planBench() gives each variant its protocol: granularity, key and detbox mask follow it", async () => {
+  await withTemp(async (dir) => {
+    const methods = ["float", "minmax", { name: "pq-sam-s", protocol: "ptq4sam", options: { lambda: 6 } }];
+    const plain = await planOf(smallConfig({ methods }), dir);
+    const byMethod = (p: typeof plain, m: string) => p.quantize.filter((q) => q.variant.method === m);
+    // The default protocol (pq-sam) keeps the key recipe of runs made before protocols existed.
+    const old = await planOf(smallConfig({ methods: ["float", "minmax"], granularity: "per-tensor" }), dir);
+    assert.deepEqual(byMethod(plain, "minmax").map((q) => q.key), byMethod(old, "minmax").map((q) => q.key));
+    assert.ok(
+      byMethod(plain, "minmax").every((q) => q.protocol === "pq-sam" && q.granularity === "per-tensor"),
+    );
+    assert.ok(
+      byMethod(plain, "pq-sam-s").every((q) => q.protocol === "ptq4sam" && q.granularity === "per-channel"),
+    );
+    // The whole config under ptq4sam: per-channel weights and other keys; an explicit granularity wins.
+    const ptq = await planOf(smallConfig({ methods: ["float", "minmax"], protocol: "ptq4sam" }), dir);
+    assert.ok(byMethod(ptq, "minmax").every((q) => q.granularity === "per-channel"));
+    assert.notDeepEqual(byMethod(ptq, "minmax").map((q) => q.key), byMethod(old, "minmax").map((q) => q.key));
+    const forced = await planOf(
+      smallConfig({ methods: ["float", "minmax"], protocol: "ptq4sam", granularity: "per-tensor" }),
+      dir,
+    );
+    assert.ok(
+      byMethod(forced, "minmax").every((q) => q.protocol === "ptq4sam" && q.granularity === "per-tensor"),
+    );
+    assert.ok(ptq.evaluate.every((e) => e.detboxMask === "single-token"));
+  });
+  assert.throws(
+    () => parseBenchConfig(smallConfig({ protocol: "sam-q" })),
+    isSamqError("invalid_file", "/protocol"),
+  );
+  assert.throws(
+    () => parseBenchConfig(smallConfig({ methods: [{ name: "float", protocol: "ptq4sam" }] })),
+    isSamqError("invalid_file", "/methods/0/protocol"),
+  );
+});

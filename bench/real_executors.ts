@@ -30,6 +30,7 @@ export function createRealExecutors(): BenchExecutors {
         // The config checks that calibration is not an evaluation set; the quantizer re-checks the
         // images against the first evaluation dataset.
         evalData: job.evalSpecs[0] ?? null,
+        protocol: job.protocol,
         granularity: job.granularity,
         seed: job.seed,
         ep: job.ep,
@@ -52,6 +53,7 @@ export function createRealExecutors(): BenchExecutors {
             autoLimit: job.autoLimit,
             seed: job.seed,
             ep: job.ep,
+            detboxMask: job.detboxMask,
             prompt: { detections: job.detections },
             amg: { pointsPerSide: job.pointsPerSide },
           },

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { ProtocolName } from "../quantize/protocols.ts";
 import { join } from "node:path";
 import { SamqError } from "../util/errors.ts";
 import { exists, readJsonFile, writeFileAtomic } from "../util/fs.ts";
@@ -54,6 +55,8 @@ export interface MethodVariant {
   options: Record<string, JsonValue>;
   /** The grid point alone (empty without a grid). */
   gridPoint: Record<string, JsonValue>;
+  /** Evaluation protocol (the entry's, else the config's; float: the config's). */
+  protocol: ProtocolName;
 }
 
 /** The world-facing functions the validation uses (injected; the CLI passes the real ones). */

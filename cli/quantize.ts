@@ -1,9 +1,10 @@
 /**
  * `deno task quantize --model M --method NAME --bits wXaY --out DIR [--calib SPEC] [--n N] [--ep EP]
- *  [--scope encoder|decoder|both] [--granularity per-tensor|per-channel] [--seed S] [--eval-data SPEC|none]
+ *  [--protocol pq-sam|ptq4sam] [--scope encoder|decoder|both] [--granularity per-tensor|per-channel] [--seed S]
+ *  [--eval-data SPEC|none]
  *  [--prompts-per-image K] [--audit-images K] [--include-float-parts] [--set key=value …] [--budget F]
  *  [--force]`
- * and `deno task quantize --list`.
+ * and `deno task quantize --list` (methods, then protocols).
  *
  * Flags carry no defaults: only what the user sets is forwarded to `quantizeModel`, whose
  * `QUANTIZE_MODEL_DEFAULTS` are the single source (printed by `--help`). `--set key=value` sets a method
@@ -24,6 +25,8 @@ import {
   type QuantizeModelOptions,
 } from "../quantize/quantize_model.ts";
 import type { ProgressEvent } from "../quantize/calibrate/progress.ts";
+import { type QuantJson, quantProtocolName } from "../quantize/quant_json.ts";
+import { getProtocol, PROTOCOL_NAMES, PROTOCOLS } from "../quantize/protocols.ts";
 
 const FLAGS = {
   model: { type: "string" },
@@ -31,6 +34,7 @@ const FLAGS = {
   bits: { type: "string" },
   out: { type: "string" },
   calib: { type: "string" },
+  protocol: { type: "string" },
   n: { type: "string" },
   ep: { type: "string" },
   scope: { type: "string" },
@@ -56,10 +60,12 @@ export function usage(): string {
     `  --method              one of ${Object.keys(METHODS).join(", ")}`,
     "  --bits                wXaY, X and Y in 2..8 (w8a8, w6a6, w4a4, w2a2, ...)",
     `  --calib SPEC          calibration dataset (default ${d.calib})`,
-    `  --n N                 calibration images (default ${d.n})`,
+    `  --protocol P          ${PROTOCOL_NAMES.join("|")}: shared comparison settings (default ${d.protocol})`,
+    ...PROTOCOL_NAMES.map((n) => `      ${n}: ${PROTOCOLS[n].summary}`),
+    `  --n N                 calibration images (default ${d.n}; ptq4sam pins the first 32)`,
     `  --eval-data SPEC      evaluation set to stay disjoint from, or none (default ${d.evalData})`,
     `  --scope S             auto|encoder|decoder|both (default ${d.scope}: both for the official layout)`,
-    `  --granularity G       weights per-tensor|per-channel (default ${d.granularity})`,
+    "  --granularity G       weights per-tensor|per-channel (default: the protocol's; another is a recorded deviation)",
     `  --seed S              (default ${d.seed})`,
     `  --ep EP               auto|cpu|webgpu|cuda (default ${d.ep})`,
     `  --prompts-per-image K objects prompted per calibration image (default ${d.promptsPerImage})`,
@@ -104,6 +110,11 @@ function progressLine(e: ProgressEvent): void {
   logLine(`[${e.phase}] ${e.done}/${e.total}${e.detail ? ` ${e.detail}` : ""}`);
 }
 
+function protocolLine(quant: QuantJson): string {
+  const d = quant.protocol?.deviations ?? [];
+  return `${quantProtocolName(quant)}${d.length === 0 ? "" : ` (deviations: ${d.join("; ")})`}`;
+}
+
 async function main(): Promise<void> {
   const { values: v } = parseArgs({ args: Deno.args, options: FLAGS });
   if (v.help) return logLine(usage());
@@ -111,6 +122,10 @@ async function main(): Promise<void> {
     for (const m of Object.values(METHODS)) {
       // deno-lint-ignore no-console
       console.log(`${m.name}\t${m.summary}\n\tdefaults ${JSON.stringify(m.defaults)}`);
+    }
+    for (const p of Object.values(PROTOCOLS)) {
+      // deno-lint-ignore no-console
+      console.log(`protocol ${p.name}\t${p.summary} (${p.spec})`);
     }
     return;
   }
@@ -123,6 +138,7 @@ async function main(): Promise<void> {
   }
   const opts: QuantizeModelOptions = { model: v.model!, method: v.method!, bits: v.bits!, out: v.out! };
   if (v.calib !== undefined) opts.calib = v.calib;
+  if (v.protocol !== undefined) opts.protocol = getProtocol(v.protocol).name;
   if (v.n !== undefined) opts.n = intFlag("n", v.n);
   if (v.ep !== undefined) opts.ep = parseEpChoice(v.ep);
   if (v.scope !== undefined) opts.scope = v.scope as Scope | "auto";
@@ -153,7 +169,10 @@ async function main(): Promise<void> {
   const t = quant.timingsMs;
   const ms = (x: number | undefined) => `${((x ?? 0) / 1000).toFixed(1)}s`;
   logLine(
-    `wrote ${outDir}: ${quant.method} ${quant.bitsLabel} ${quant.granularity.weights}, ${quant.quantizers.length} quantizers, ` +
+    `wrote ${outDir}: ${quant.method} ${quant.bitsLabel} ${quant.granularity.weights}, protocol ${
+      protocolLine(quant)
+    }, ` +
+      `${quant.quantizers.length} quantizers, ` +
       `${quant.folds.length} folds, audit ${quant.audit.passed ? "passed" : "FAILED"}; ` +
       `prepare ${ms(t.prepare)} calibrate ${ms(t.calibrate)} fold ${ms(t.fold)} emit ${ms(t.emit)} ` +
       `audit ${ms(t.audit)} write ${ms(t.write)} total ${ms(t.total)}`,

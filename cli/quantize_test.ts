@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../util/paths.ts";
 import { QUANTIZE_MODEL_DEFAULTS } from "../quantize/quantize_model.ts";
 import { METHODS } from "../quantize/methods/mod.ts";
+import { PROTOCOLS } from "../quantize/protocols.ts";
 import { usage } from "./quantize.ts";
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -44,6 +45,10 @@ Deno.test("quantizeModel options document exactly the defaults of QUANTIZE_MODEL
 Deno.test("cli quantize --list prints the methods; a bad method exits 2 with one error line", async () => {
   const list = await cli(["--list"]);
   assert.equal(list.code, 0);
+  for (const p of Object.values(PROTOCOLS)) {
+    assert.ok(list.stdout.includes(`protocol ${p.name}\t${p.summary}`), p.name);
+    assert.ok(usage().includes(`${p.name}: ${p.summary}`), p.name);
+  }
   for (const name of Object.keys(METHODS)) {
     assert.match(list.stdout, new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\t`, "m"));
   }

@@ -6,7 +6,9 @@
  * A model folder with `quant.json` is quantized: `method` comes from its `method` field and `bits` from
  * `bits` (a string such as "w4a4", or `{w, a}` / `{weights, activations}` bit widths); otherwise the
  * method is "float" and the bits "fp32". The record keeps the sha256 of `quant.json` and its top-level
- * scalar fields (method, bits, granularity, seed, …), not the per-tensor quantizer tables.
+ * scalar fields (method, bits, seed, …), not the per-tensor quantizer tables, plus what the report's
+ * hygiene and protocol lines need: the weight granularity, the protocol (name and deviations; "unrecorded"
+ * for files older than protocols) and the audit's verdict (null when the file has none).
  *
  * @module
  */
@@ -29,6 +31,22 @@ export interface EvalQuantInfo {
   bits: string;
   /** Top-level scalar fields of `quant.json` (strings, numbers, booleans). */
   fields: Record<string, string | number | boolean>;
+  /** `granularity.weights` of `quant.json`, or null. */
+  weightGranularity: string | null;
+  /** `protocol.name` and `protocol.deviations`; name "unrecorded" for files written before protocols. */
+  protocol: { name: string; deviations: string[] };
+  /**
+   * The audit's verdict: `passed`, quantizers checked/passed, and whether its evaluation-graph part
+   * found no training op (null when that part is not in the file). Null when `quant.json` has no audit.
+   */
+  audit: {
+    passed: boolean;
+    quantizersChecked: number | null;
+    quantizersPassed: number | null;
+    evaluationGraphsClean: boolean | null;
+  } | null;
+  /** Set by the evaluation path (`eval/check_evaluated_graphs.ts`) before any metric is computed. */
+  evaluatedGraphs?: { files: string[]; trainingOps: number };
 }
 
 /** The `model` part of an evaluation record. */
@@ -62,6 +80,33 @@ function parseBitsField(v: unknown, path: string): string {
     `Cannot read "${path}": field "bits" must be "wXaY" or {w, a}, got ${JSON.stringify(v ?? null)}`,
     { path, field: "bits" },
   );
+}
+
+function obj(v: unknown): Record<string, unknown> | null {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? v as Record<string, unknown> : null;
+}
+
+function protocolOf(v: unknown): EvalQuantInfo["protocol"] {
+  const p = obj(v);
+  if (p === null || typeof p.name !== "string") return { name: "unrecorded", deviations: [] };
+  const d = Array.isArray(p.deviations) ? p.deviations.filter((x): x is string => typeof x === "string") : [];
+  return { name: p.name, deviations: d };
+}
+
+function auditOf(v: unknown): EvalQuantInfo["audit"] {
+  const a = obj(v);
+  if (a === null || typeof a.passed !== "boolean") return null;
+  const q = obj(a.quantizers);
+  const num = (x: unknown) => (typeof x === "number" ? x : null);
+  const graphs = Array.isArray(a.evaluationGraphs) ? a.evaluationGraphs.map(obj) : null;
+  return {
+    passed: a.passed,
+    quantizersChecked: num(q?.checked),
+    quantizersPassed: num(q?.passed),
+    evaluationGraphsClean: graphs === null
+      ? null
+      : graphs.every((g) => g !== null && Array.isArray(g.trainingOps) && g.trainingOps.length === 0),
+  };
 }
 
 /**
@@ -105,6 +150,18 @@ export async function describeEvalModel(model: SamModelDir): Promise<EvalModelDe
   for (const [k, v] of Object.entries(q)) {
     if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") fields[k] = v;
   }
-  info.quant = { sha256: await sha256File(quantPath), method: q.method, bits, fields };
+  info.quant = {
+    sha256: await sha256File(quantPath),
+    method: q.method,
+    bits,
+    fields,
+    weightGranularity: typeof obj(q.granularity)?.weights === "string"
+      ? obj(q.granularity)!.weights as string
+      : typeof q.granularity === "string"
+      ? q.granularity
+      : null,
+    protocol: protocolOf(q.protocol),
+    audit: auditOf(q.audit),
+  };
   return { info, method: q.method, bits };
 }

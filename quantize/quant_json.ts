@@ -8,6 +8,8 @@
  * | method          | registry name; `methodOptions`: the resolved typed options of the method        |
  * | bits            | `{ w, a }` and `bitsLabel` (`w4a4`)                                             |
  * | granularity     | `{ weights: per-tensor | per-channel, activations: per-tensor }`                |
+ * | protocol        | `protocol_record.ts`: protocol name, elements as run, deviations, check counts;  |
+ * |                 | absent in files written before protocols (read as "unrecorded")                 |
  * | scope           | encoder | decoder | both; `quantizedParts`; `includeFloatParts`                     |
  * | seed, ep        | seed of every random draw; execution provider of calibration and audit          |
  * | source          | source model name, folder and file sha256s                                     |
@@ -30,6 +32,7 @@ import type { QuantizePhase } from "./calibrate/progress.ts";
 import type { ModelPart } from "./graph/types.ts";
 import type { QuantizerRecord } from "./insert/quantizer_record.ts";
 import type { BitWidths, FoldRecord, Granularity, Scope } from "./methods/types.ts";
+import type { ProtocolRecord } from "./protocol_record.ts";
 
 /** File name of the quantization record in a model directory. */
 export const QUANT_JSON = "quant.json";
@@ -42,6 +45,8 @@ export interface QuantJson {
   bits: BitWidths;
   bitsLabel: string;
   granularity: { weights: Granularity; activations: "per-tensor" };
+  /** Absent in `quant.json` files written before protocols existed. */
+  protocol?: ProtocolRecord;
   scope: Scope;
   quantizedParts: ModelPart[];
   includeFloatParts: boolean;
@@ -88,5 +93,16 @@ export async function readQuantJson(path: string): Promise<QuantJson> {
   need(typeof raw.method === "string", "method", "is missing");
   need(Array.isArray(raw.quantizers), "quantizers", "must be a list");
   need(raw.audit && typeof raw.audit === "object", "audit", "is missing");
+  if (raw.protocol !== undefined) {
+    const p = raw.protocol as Record<string, unknown> | null;
+    need(p !== null && typeof p === "object" && !Array.isArray(p), "protocol", "must be an object");
+    need(typeof p!.name === "string", "protocol/name", "must be a string");
+    need(Array.isArray(p!.deviations), "protocol/deviations", "must be a list");
+  }
   return raw as unknown as QuantJson;
+}
+
+/** The protocol a `quant.json` records, or "unrecorded" for files written before protocols existed. */
+export function quantProtocolName(q: Pick<QuantJson, "protocol">): string {
+  return q.protocol?.name ?? "unrecorded";
 }

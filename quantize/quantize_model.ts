@@ -2,7 +2,13 @@
  * `quantizeModel`: a float SAM model directory in, a quantized model directory out (DESIGN §2):
  *
  *     prepare (fold shapes, find patterns) → calibrate → fold → emit   (the method)
- *     → audit (census, activity, folding) → write sam.json + ONNX + quant.json to a temp folder → rename
+ *     → protocol check → audit (census, activity, folding, no training op)
+ *     → write sam.json + ONNX + quant.json to a temp folder → rename
+ *
+ * The run follows a protocol (`protocols.ts`, default "pq-sam"): its weight granularity and calibration
+ * count are the defaults of `granularity` and `n`; explicit options that contradict it are recorded as
+ * deviations in `quant.json` (`protocol.deviations`), and quantized graphs that break it are refused
+ * (`checkProtocol`).
  *
  * Nothing is half-written: the folder appears under its name only when complete. A failed audit is
  * recorded in `quant.json` and then raised as an error (the CLI exits 2), leaving the written folder
@@ -32,6 +38,10 @@ import { parseBits } from "./methods/parse_bits.ts";
 import { timePhase } from "./methods/steps/time_phase.ts";
 import { type BitWidths, GRANULARITIES, type Granularity, type Scope, SCOPES } from "./methods/types.ts";
 import { type QuantJson, writeQuantJson } from "./quant_json.ts";
+import { applyProtocol } from "./apply_protocol.ts";
+import { checkProtocol } from "./check_protocol.ts";
+import { DEFAULT_PROTOCOL, getProtocol, type ProtocolName } from "./protocols.ts";
+import { protocolRecord } from "./protocol_record.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
 /** Options of {@link quantizeModel}. */
@@ -46,13 +56,15 @@ export interface QuantizeModelOptions {
   out: string;
   /** Calibration dataset spec. @default "coco-tiny:train" */
   calib?: string;
-  /** Calibration images (the first N). @default 32 */
+  /** Evaluation protocol (`protocols.ts`). @default "pq-sam" */
+  protocol?: ProtocolName;
+  /** Calibration images (the first N); the protocol's count when it pins one (ptq4sam: 32). @default 32 */
   n?: number;
   /** Evaluation dataset to stay disjoint from; null: none. @default "coco-tiny:val" */
   evalData?: string | null;
   /** Graphs to quantize; "auto" = both for the official layout, encoder otherwise. @default "auto" */
   scope?: Scope | "auto";
-  /** Weight granularity, shared by all compared methods. @default "per-tensor" */
+  /** Weight granularity, shared by all compared methods; unset = the protocol's (pq-sam: per-tensor). */
   granularity?: Granularity;
   /** Also quantize the patch embedding, prompt encoder and output heads. @default false */
   includeFloatParts?: boolean;
@@ -73,10 +85,10 @@ export interface QuantizeModelOptions {
 /** Defaults of {@link QuantizeModelOptions} (the required fields have none). */
 export const QUANTIZE_MODEL_DEFAULTS = Object.freeze({
   calib: "coco-tiny:train",
+  protocol: DEFAULT_PROTOCOL,
   n: 32,
   evalData: "coco-tiny:val" as string | null,
   scope: "auto" as Scope | "auto",
-  granularity: "per-tensor" as Granularity,
   includeFloatParts: false,
   seed: 0,
   ep: "cpu" as EpChoice,
@@ -90,6 +102,15 @@ export type ResolvedQuantizeModelOptions =
   & Required<Omit<QuantizeModelOptions, "bits" | "methodOptions">>
   & { bits: BitWidths; methodOptions: Record<string, unknown>; evalDataRequired: boolean };
 
+/** Merges the protocol's elements under the options the caller set (`n`, `granularity`). */
+function protocolDefaults(o: QuantizeModelOptions): { n: number; granularity: Granularity } {
+  const p = getProtocol(o.protocol ?? QUANTIZE_MODEL_DEFAULTS.protocol);
+  return {
+    n: o.n ?? p.calibration.n ?? QUANTIZE_MODEL_DEFAULTS.n,
+    granularity: o.granularity ?? p.weights.granularity,
+  };
+}
+
 /**
  * Merges the defaults and validates.
  *
@@ -98,6 +119,7 @@ export type ResolvedQuantizeModelOptions =
 export function resolveQuantizeModelOptions(o: QuantizeModelOptions): ResolvedQuantizeModelOptions {
   const r = {
     ...QUANTIZE_MODEL_DEFAULTS,
+    ...protocolDefaults(o),
     methodOptions: {},
     ...stripUndefined(o),
     model: o.model,
@@ -110,6 +132,7 @@ export function resolveQuantizeModelOptions(o: QuantizeModelOptions): ResolvedQu
   };
   for (const f of ["model", "method", "out"] as const) if (!r[f]) bad(f, "is required");
   getMethod(r.method);
+  getProtocol(r.protocol);
   const bits = typeof r.bits === "string" ? parseBits(r.bits) : parseBits(`w${r.bits?.w}a${r.bits?.a}`);
   if (r.scope !== "auto" && !(SCOPES as readonly string[]).includes(r.scope)) {
     bad("scope", `must be one of auto, ${SCOPES.join(", ")}`);
@@ -177,6 +200,14 @@ export async function quantizeModel(
     progress({ phase: "prepare", done: 1, total: 1 });
     return p;
   });
+  const protocol = getProtocol(o.protocol);
+  const run = applyProtocol(protocol, {
+    granularity: o.granularity,
+    n: o.n,
+    calib: o.calib,
+    includeFloatParts: o.includeFloatParts,
+    scope,
+  });
   const common = {
     bits: o.bits,
     granularity: o.granularity,
@@ -187,6 +218,14 @@ export async function quantizeModel(
   };
   const q = await method.quantize(prepared, calibration, { ...common, method: methodOptions }, progress);
   Object.assign(timings, q.timings);
+  const protocolCheck = checkProtocol({
+    protocol,
+    granularity: o.granularity,
+    includeFloatParts: o.includeFloatParts,
+    model: prepared,
+    quantizedParts: q.quantizedParts,
+    records: q.quantizers,
+  });
   const audit = await timePhase(timings, "audit", async () =>
     auditQuantizedModel({
       config: source.config,
@@ -208,6 +247,12 @@ export async function quantizeModel(
     bits: o.bits,
     bitsLabel: `w${o.bits.w}a${o.bits.a}`,
     granularity: { weights: o.granularity, activations: "per-tensor" },
+    protocol: protocolRecord(protocol, {
+      granularity: o.granularity,
+      images: calibration.images.length,
+      deviations: [...run.deviations, ...protocolCheck.deviations],
+      check: protocolCheck.check,
+    }),
     scope,
     quantizedParts: q.quantizedParts,
     includeFloatParts: o.includeFloatParts,
@@ -298,6 +343,7 @@ async function writeModelDir(
         method: quant.method,
         bits: quant.bitsLabel,
         granularity: quant.granularity.weights,
+        protocol: quant.protocol?.name ?? "unrecorded",
         scope: quant.scope,
         record: "quant.json",
       },

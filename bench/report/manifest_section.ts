@@ -18,6 +18,14 @@ function list(values: string[]): string {
   return values.length === 0 ? "unknown" : values.map((v) => `\`${v}\``).join(", ");
 }
 
+/** A quantized model's protocol with its deviations ("ptq4sam (deviations: …)"); "–" for float. */
+export function protocolCell(r: ReportRecord): string {
+  if (r.protocol === null) return "–";
+  return r.protocolDeviations.length === 0
+    ? r.protocol
+    : `${r.protocol} (deviations: ${r.protocolDeviations.join("; ")})`;
+}
+
 /**
  * Renders the manifest section.
  *
@@ -73,6 +81,7 @@ export function manifestSection(records: readonly ReportRecord[], models: readon
       options === "" ? "–" : options,
       formatBits(r.bits),
       r.granularity ?? "–",
+      protocolCell(r),
       `\`${r.quantId}\``,
     ]);
   }
@@ -83,7 +92,7 @@ export function manifestSection(records: readonly ReportRecord[], models: readon
     ) => (a.join(" ") < b.join(" ") ? -1 : a.join(" ") > b.join(" ") ? 1 : 0));
     parts.push(
       `### Quantized models\n\n${
-        markdownTable(["model", "method", "options", "bits", "granularity", "id"], rows, false)
+        markdownTable(["model", "method", "options", "bits", "granularity", "protocol", "id"], rows, false)
       }\n`,
     );
   }

@@ -10,6 +10,7 @@ import { FLOAT_METHOD } from "../method_catalog.ts";
 import { cellPicker, orderBy, type ReportManifest, type VariantRow, variantRows } from "./_layout.ts";
 import { slug } from "./_markdown.ts";
 import { manifestSection } from "./manifest_section.ts";
+import { hygieneLine } from "./hygiene_line.ts";
 import { metricVsBitsSvg } from "./metric_vs_bits_svg.ts";
 import type { ReportRecord } from "./report_record.ts";
 import {
@@ -119,6 +120,26 @@ function qualitativeSection(data: ReportData, files: RenderReportInput["qualitat
   return parts.length === 0 ? "" : `## Qualitative results\n\n${parts.join("\n")}`;
 }
 
+/** "Protocols: …" over the quantized models (by quantId), or "" when there are none. */
+function protocolLine(records: readonly ReportRecord[]): string {
+  const byModel = new Map<string, ReportRecord>();
+  for (const r of records) if (r.quantId !== null && !byModel.has(r.quantId)) byModel.set(r.quantId, r);
+  if (byModel.size === 0) return "";
+  const counts = new Map<string, { models: number; deviating: number }>();
+  for (const r of byModel.values()) {
+    const c = counts.get(r.protocol ?? "unrecorded") ?? { models: 0, deviating: 0 };
+    c.models++;
+    if (r.protocolDeviations.length > 0) c.deviating++;
+    counts.set(r.protocol ?? "unrecorded", c);
+  }
+  const parts = [...counts.keys()].sort().map((p) => {
+    const c = counts.get(p)!;
+    return `${p} ${c.models} quantized model${c.models === 1 ? "" : "s"}` +
+      (c.deviating > 0 ? ` (${c.deviating} with deviations)` : "");
+  });
+  return `Protocols (\`quantize/protocols.ts\`; per method and bits in the manifest): ${parts.join(", ")}.`;
+}
+
 /**
  * Renders the report.
  *
@@ -152,6 +173,9 @@ export function renderReport(input: RenderReportInput): RenderedReport {
     "Values are percentages. Rows are methods (float first); **bold** marks the best quantized value per " +
     'column; "not available" rows are methods that are planned but not built yet.',
   ];
+  intro.push("", hygieneLine(records));
+  const protocols = protocolLine(records);
+  if (protocols !== "") intro.push("", protocols);
   const ambiguous = picker.ambiguous();
   if (ambiguous > 0) {
     intro.push("", `Note: ${ambiguous} table cells had several records; the latest one is shown.`);

@@ -143,3 +143,44 @@ Deno.test("writeReport() writes report.md and chart PNGs from a run folder, twic
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("renderReport() states evaluation hygiene and protocols only as far as the records show them", async () => {
+  const records = await goldenRecords();
+  const ids = [...new Set(records.map((r) => r.quantId).filter((q) => q !== null))].sort();
+  const checked = records.map((r) =>
+    r.quantId === null ? r : {
+      ...r,
+      audit: { passed: true, evaluationGraphsClean: true },
+      evaluatedTrainingOps: 0,
+      protocol: "ptq4sam",
+      protocolDeviations: r.quantId === ids[0] ? ["calibration on the first 2 images, not 32"] : [],
+    }
+  );
+  const md = (await renderGolden(checked)).markdown;
+  assert.ok(md.includes(
+    `Evaluation hygiene: every quantizer active at evaluation (audit passed for ${ids.length} of ${ids.length} ` +
+      `quantized models; no random or drop op in any evaluated graph, checked at evaluation for ${ids.length} of ${ids.length}).`,
+  ));
+  assert.ok(md.includes(`ptq4sam ${ids.length} quantized models (1 with deviations)`));
+  assert.ok(md.includes("| ptq4sam (deviations: calibration on the first 2 images, not 32) |"));
+  assert.ok(md.includes("| per-tensor | ptq4sam |"));
+  // One model whose records carry no audit, one whose audit failed: the line says so and claims nothing.
+  const partial = checked.map((r) =>
+    r.quantId === ids[1]
+      ? { ...r, audit: null, evaluatedTrainingOps: null }
+      : r.quantId === ids[2]
+      ? { ...r, audit: { passed: false, evaluationGraphsClean: true } }
+      : r
+  );
+  const line = (await renderGolden(partial)).markdown.split("\n").find((l) =>
+    l.startsWith("Evaluation hygiene")
+  );
+  assert.equal(
+    line,
+    `Evaluation hygiene: NOT established for every quantized model (audit passed for ${ids.length - 2} of ` +
+      `${ids.length} quantized models; 1 failed it; 1 without an audit in their records; graphs shown free of random ` +
+      `and drop ops for ${ids.length - 1} of ${ids.length}).`,
+  );
+  const float = (await renderGolden(records.filter((r) => r.quantId === null))).markdown;
+  assert.ok(float.includes("Evaluation hygiene: no quantized model in these records (nothing to check)."));
+});

@@ -55,6 +55,20 @@ export interface ReportRecord {
   /** Identifies the quantized model (bench quantize key or quant.json sha256); null for float. */
   quantId: string | null;
   granularity: string | null;
+  /**
+   * The quantized model's protocol (`quant.json` → `protocol.name`); "unrecorded" for a quantized model
+   * whose record or `quant.json` predates protocols; null for float.
+   */
+  protocol: string | null;
+  /** The protocol deviations `quant.json` records (empty when none or unrecorded). */
+  protocolDeviations: string[];
+  /** The quantizer audit's verdict as the record carries it; null when absent (float, or older records). */
+  audit: { passed: boolean; evaluationGraphsClean: boolean | null } | null;
+  /**
+   * Training ops the evaluation path found in the evaluated graphs (0: clean); null when the record does not
+   * say (float, or records older than the check).
+   */
+  evaluatedTrainingOps: number | null;
   env: { samq: string | null; ort: string | null; ep: string | null; device: string | null };
   seed: number | null;
   command: string | null;
@@ -75,6 +89,16 @@ function strMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, x] of Object.entries(o)) if (typeof x === "string") out[k] = x;
   return out;
+}
+
+function strList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+function auditOf(a: Obj | null): ReportRecord["audit"] {
+  if (a === null || typeof a.passed !== "boolean") return null;
+  const clean = a.evaluationGraphsClean;
+  return { passed: a.passed, evaluationGraphsClean: typeof clean === "boolean" ? clean : null };
 }
 
 /**
@@ -125,7 +149,11 @@ export function toReportRecord(raw: unknown, where: { path: string; line: number
     detbox: null,
     quantWallTimeMs: num(bench?.quantWallTimeMs) ?? num(qFields.wallTimeMs),
     quantId: str(bench?.quantizeKey) ?? str(quant?.sha256),
-    granularity: str(qFields.granularity),
+    granularity: str(quant?.weightGranularity) ?? str(qFields.granularity),
+    protocol: quant === null ? null : str(obj(quant.protocol)?.name) ?? "unrecorded",
+    protocolDeviations: strList(obj(quant?.protocol)?.deviations),
+    audit: auditOf(obj(quant?.audit)),
+    evaluatedTrainingOps: num(obj(quant?.evaluatedGraphs)?.trainingOps),
     env: { samq: str(env.samq), ort: str(env.ort), ep: str(env.ep), device: str(env.device) },
     seed: num(r.seed),
     command: str(r.command),

@@ -3,7 +3,8 @@
  * `auto`, `detbox`, with one record per mode appended to a run store.
  *
  * Order of work, so that bad input fails before anything runs: options → dataset → detections file →
- * model (hashes, `quant.json`) → record keys; modes whose key is already in the store are skipped (resume
+ * model (hashes, `quant.json`, and for a quantized model the training-op gate on its graphs,
+ * `check_evaluated_graphs.ts`) → record keys; modes whose key is already in the store are skipped (resume
  * at mode granularity). Then one pass over the images: each image is decoded and encoded once and given
  * to every pending mode (point, box, detbox, then auto — the AMG may encode crops, so it runs last). A
  * mode with an image limit (`autoLimit`) finishes, and its record is appended, as soon as it has seen its
@@ -31,6 +32,7 @@ import { buildEvalRecord, type EvalRecord } from "../record.ts";
 import { describeEvalEnv } from "../record_env.ts";
 import { evalRecordKey } from "../record_key.ts";
 import { describeEvalModel, type EvalModelDescription } from "../record_model.ts";
+import { checkEvaluatedGraphs } from "../check_evaluated_graphs.ts";
 import { createAutoModeRunner } from "./auto_mode.ts";
 import { createDetboxModeRunner } from "./detbox_mode.ts";
 import {
@@ -132,6 +134,7 @@ async function plan(
   const modelDir = typeof model === "string" ? await loadModelDir(model) : model;
   await checkBoxPrompts(modelDir, o.modes);
   const desc = await describeEvalModel(modelDir);
+  if (desc.info.quant) desc.info.quant.evaluatedGraphs = await checkEvaluatedGraphs(modelDir);
   const byMode: Record<EvalMode, () => ModeRunner> = {
     point: () => createPromptModeRunner("point", o.prompt),
     box: () => createPromptModeRunner("box", o.prompt),

@@ -1,14 +1,18 @@
 /**
  * The audit (spec §14.1): proves on real images that every quantizer recorded in `quant.json` is present
- * and active, and that folding left the float function unchanged. Three parts:
+ * and active, and that folding left the float function unchanged. Four parts:
  *
  * 1. census: quantizers found in the graphs by the `samq.q/` prefix (`findGraphQuantizers`) must equal the
  *    recorded ones, per part — none missing, none unrecorded;
  * 2. activity: every quantized tensor takes ≤ 2^b distinct values (2^b + 1 for log), all on its grid
  *    (`checkQuantizerGrids`);
- * 3. folding: source vs folded float model agree to ≤ 1e-4 relative (`checkFolding`).
+ * 3. folding: source vs folded float model agree to ≤ 1e-4 relative (`checkFolding`);
+ * 4. evaluation graphs: the final graphs (the ones written and evaluated) hold no random op, no Dropout in
+ *    training mode and no samq training machinery (`findTrainingOps`), so no quantizer can be randomly
+ *    dropped at evaluation (spec §4.5). `quant.json` files written before this part lack
+ *    `evaluationGraphs`; the report then says the check was not recorded.
  *
- * `passed` is true only when all three hold; `failures` lists what did not, one line each.
+ * `passed` is true only when all four hold; `failures` lists what did not, one line each.
  *
  * @module
  */
@@ -22,6 +26,7 @@ import type { QuantizerRecord } from "../insert/quantizer_record.ts";
 import { checkFolding, type FoldingCheck } from "./check_folding.ts";
 import { checkQuantizerGrids, type QuantizerCheck } from "./check_quantizer_grids.ts";
 import { findGraphQuantizers } from "./find_graph_quantizers.ts";
+import { findTrainingOps } from "../../onnx/ir/find_training_ops.ts";
 
 /** Census of one part. */
 export interface QuantizerCensus {
@@ -48,6 +53,8 @@ export interface AuditResult {
   /** Largest distinct-value count relative to the allowed levels, over all quantizers. */
   worstLevelUse: { id: string; maxDistinct: number; maxLevels: number } | null;
   folding: FoldingCheck[];
+  /** Training ops found in each final graph (empty lists when clean). */
+  evaluationGraphs: { part: ModelPart; trainingOps: string[] }[];
   failures: string[];
 }
 
@@ -97,6 +104,17 @@ export async function auditQuantizedModel(
     }
     return c;
   });
+  const evaluationGraphs = (["encoder", "decoder"] as const).map((part) => ({
+    part,
+    trainingOps: findTrainingOps(input.quantized[part]).map((t) => `${t.name} (${t.op}: ${t.why})`),
+  }));
+  for (const g of evaluationGraphs.filter((g) => g.trainingOps.length > 0)) {
+    failures.push(
+      `${g.part}: ${g.trainingOps.length} training op(s) in the evaluation graph (first: ${
+        g.trainingOps[0]
+      })`,
+    );
+  }
   const ep = options.ep ? { ep: options.ep } : {};
   const grid = await checkQuantizerGrids(input.quantized, input.records, input.images, {
     config: input.config,
@@ -148,6 +166,7 @@ export async function auditQuantizedModel(
     failedQuantizers: failed,
     worstLevelUse: worst,
     folding,
+    evaluationGraphs,
     failures,
   };
 }

@@ -1,32 +1,23 @@
 /**
  * Evaluation-graph hygiene for learned methods (spec §4.5, §14.1): an evaluation graph must contain no
  * training machinery — no random op (QDrop's dropping or input mixing), no `samq.learn` node or input —
- * so every quantizer quantizes its whole tensor. Learned methods check their final graphs with it.
+ * so every quantizer quantizes its whole tensor. Learned methods check their final graphs with it; the
+ * audit (`audit_quantized_model.ts`) and the evaluation path (`eval/check_evaluated_graphs.ts`) run the same
+ * check on every quantized model.
  *
  * @module
  */
 import { SamqError } from "../../util/errors.ts";
 import type { Graph } from "../../onnx/ir/graph.ts";
-import { LEARN_OP_PREFIX, LEARN_PREFIX } from "./_names.ts";
+import { findTrainingOps } from "../../onnx/ir/find_training_ops.ts";
 
-const RANDOM_OPS = new Set([
-  "RandomUniform",
-  "RandomUniformLike",
-  "RandomNormal",
-  "RandomNormalLike",
-  "Multinomial",
-  "Bernoulli",
-]);
-
-/** Names of the offending nodes and inputs of `graph` (empty when clean). */
+/**
+ * Names of the offending nodes and inputs of `graph` (empty when clean): random ops, Dropout in training
+ * mode, `samq.learn` nodes and inputs (`onnx/ir/find_training_ops.ts`, the same check the audit and the
+ * evaluation path run).
+ */
 export function findLearningOps(graph: Graph): string[] {
-  const bad = graph.nodes.filter((n) => RANDOM_OPS.has(n.op) || n.name.startsWith(LEARN_OP_PREFIX)).map((n) =>
-    n.name
-  );
-  for (const t of graph.inputs) {
-    if (t.name.startsWith(LEARN_PREFIX) || t.name.startsWith("samq.learn.")) bad.push(t.name);
-  }
-  return bad;
+  return findTrainingOps(graph).map((t) => t.name);
 }
 
 /** @throws {SamqError} `invalid_model` naming the first offending node of `part`. */
