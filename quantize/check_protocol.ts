@@ -28,7 +28,7 @@ import type { QuantProtocol } from "./protocols.ts";
 /** What the check counted (written into `quant.json` under `protocol.check`). */
 export interface ProtocolCheck {
   weights: { perChannel: number; perTensor: number };
-  activations: { uniformPerTensor: number; perChannel: number; symmetric: number; log: number };
+  activations: { uniformPerTensor: number; perChannel: number; symmetric: number; log: number; hybrid: number };
   /** In-scope attentions and those whose two matmuls both read quantized inputs. */
   attentions: { inScope: number; bothMatmulsQuantized: number };
   /** LayerNorms and GELUs of the quantized parts (all float when the check passes). */
@@ -69,7 +69,7 @@ export function checkProtocol(input: CheckProtocolInput): CheckProtocolResult {
     });
   const check: ProtocolCheck = {
     weights: { perChannel: 0, perTensor: 0 },
-    activations: { uniformPerTensor: 0, perChannel: 0, symmetric: 0, log: 0 },
+    activations: { uniformPerTensor: 0, perChannel: 0, symmetric: 0, log: 0, hybrid: 0 },
     attentions: { inScope: 0, bothMatmulsQuantized: 0 },
     floatOps: { layerNorms: 0, gelus: 0 },
   };
@@ -86,6 +86,7 @@ export function checkProtocol(input: CheckProtocolInput): CheckProtocolResult {
         throw refuse(`weight quantizer "${r.id}" is ${g}, the run asked ${input.granularity}`);
       }
     } else if (p.kind === "log") check.activations.log++;
+    else if (p.kind === "hluq") check.activations.hybrid++; // AHCPTQ's log-uniform post-GELU quantizer
     else if (p.axis !== undefined) check.activations.perChannel++;
     else if (p.symmetric) check.activations.symmetric++;
     else check.activations.uniformPerTensor++;
