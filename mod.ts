@@ -30,6 +30,8 @@ export { evaluateCoco } from "./eval/coco/mod.ts";
 export * as metrics from "./eval/metrics/mod.ts";
 export * as quantize from "./quantize/mod.ts";
 export { SamqError } from "./util/errors.ts";
+export { BIT_WIDTHS, bitsLabel, compareBits, FLOAT_BITS, formatBits, parseBits } from "./util/bits.ts";
+export type { BitWidth, BitWidths } from "./util/bits.ts";
 export type { ErrorCode } from "./util/errors.ts";
 export * as evaluation from "./eval/modes/mod.ts";
 export * as bench from "./bench/mod.ts";

@@ -32,7 +32,7 @@
  */
 import { EP_CHOICES, type EpChoice } from "../runtime/execution_provider.ts";
 import type { JsonValue } from "./_canonical_json.ts";
-import { FLOAT_BITS, parseBits } from "./bits.ts";
+import { bitsLabel, FLOAT_BITS, parseBits } from "../util/bits.ts";
 import { FLOAT_METHOD } from "./method_catalog.ts";
 import { ConfigReader } from "./_config_reader.ts";
 
@@ -184,7 +184,7 @@ export function parseBenchConfig(raw: unknown, source: ConfigSource = {}): Bench
     if (s === FLOAT_METHOD || s === FLOAT_BITS) floatInBits = true;
     else {
       try {
-        bits.push(parseBits(s, `/bits/${i}`).name);
+        bits.push(bitsLabel(parseBits(s, `/bits/${i}`)));
       } catch (e) {
         r.fail(`/bits/${i}`, `is not a bit setting: ${(e as Error).message}`);
       }

@@ -15,7 +15,6 @@
  */
 export * from "./bench_command.ts";
 export * from "./bench_manifest.ts";
-export * from "./bits.ts";
 export * from "./config.ts";
 export * from "./config_flags.ts";
 export * from "./default_environment.ts";
