@@ -32,12 +32,17 @@ export interface StoredRecord {
 }
 
 /** Options of {@link openRunStore}. */
-export interface OpenRunStoreOptions {
+export interface OpenRunStoreOptions<R extends StoredRecord = StoredRecord> {
   /**
    * The schema every record of the store must carry (and every appended record must carry).
    * @default EVAL_RECORD_SCHEMA ("samq.eval/1")
    */
   schema?: string;
+  /**
+   * Checks and types one stored record (after the schema and key checks), e.g. `parseEvalRecord`;
+   * it throws a `SamqError` naming `where`. Absent: records are kept as parsed JSON.
+   */
+  parse?: (raw: unknown, where: { path: string; line: number }) => R;
 }
 
 /** An open run store. */
@@ -85,7 +90,7 @@ const NL = 0x0a;
  */
 export async function openRunStore<R extends StoredRecord = StoredRecord>(
   dir: string,
-  options: OpenRunStoreOptions = {},
+  options: OpenRunStoreOptions<R> = {},
 ): Promise<RunStore<R>> {
   const schema = options.schema ?? EVAL_RECORD_SCHEMA;
   const path = join(dir, RUN_STORE_FILE);
@@ -124,7 +129,7 @@ export async function openRunStore<R extends StoredRecord = StoredRecord>(
       );
     }
   }
-  const list = parseLines(new TextDecoder().decode(bytes.subarray(0, complete)), path, schema) as R[];
+  const list = parseLines(new TextDecoder().decode(bytes.subarray(0, complete)), path, schema, options.parse);
   const byKey = new Map<string, R>();
   for (const r of list) byKey.set(r.key, r);
   return {
@@ -164,8 +169,13 @@ export async function openRunStore<R extends StoredRecord = StoredRecord>(
   };
 }
 
-function parseLines(text: string, path: string, schema: string): StoredRecord[] {
-  const out: StoredRecord[] = [];
+function parseLines<R extends StoredRecord>(
+  text: string,
+  path: string,
+  schema: string,
+  parse: OpenRunStoreOptions<R>["parse"],
+): R[] {
+  const out: R[] = [];
   const lines = text.split("\n");
   lines.pop(); // the text ends with "\n" (or is empty)
   lines.forEach((line, i) => {
@@ -203,7 +213,7 @@ function parseLines(text: string, path: string, schema: string): StoredRecord[] 
         field: `line ${n}/key`,
       });
     }
-    out.push(r as StoredRecord);
+    out.push(parse ? parse(r, { path, line: n }) : r as R);
   });
   return out;
 }

@@ -107,14 +107,20 @@ Deno.test("formatPercent() and formatSeconds() use fixed formats", () => {
 Deno.test("toReportRecord() names the file, line and field of a malformed record", async () => {
   const line = (await Deno.readTextFile(join(GOLDEN_DIR, "records.jsonl"))).split("\n")[0]!;
   const r = JSON.parse(line);
-  delete r.metrics.mIoU;
+  // A point record with no scored object is a valid record but has no mIoU to report.
+  r.metrics.mIoU = null;
   assert.throws(
     () => toReportRecord(r, { path: "x.jsonl", line: 7 }),
     isSamqError("invalid_file", "line 7/metrics/mIoU"),
   );
+  delete r.metrics.mIoU;
+  assert.throws(
+    () => parseReportRecords(`\n${JSON.stringify(r)}\n`, "x.jsonl"),
+    isSamqError("invalid_file", "line 2/metrics/mIoU"),
+  );
   assert.throws(
     () => parseReportRecords("{}\nnot json\n", "y.jsonl"),
-    isSamqError("invalid_file", "line 1/model"),
+    isSamqError("incompatible", "line 1/schema"),
   );
   assert.throws(() => parseReportRecords("not json\n", "y.jsonl"), isSamqError("invalid_file", "line 1"));
 });

@@ -159,6 +159,7 @@ export function createDetboxModeRunner(dataset: Dataset, options: DetboxModeOpti
       const tokenCounts: { [key: string]: Json } = {};
       for (const t of [...tokens.keys()].sort((a, b) => a - b)) tokenCounts[String(t)] = tokens.get(t)!;
       return {
+        mode: "detbox",
         metrics: {
           ...r.summary,
           stats: r.stats,

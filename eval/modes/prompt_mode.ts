@@ -98,7 +98,8 @@ export function createPromptModeRunner(mode: "point" | "box", prompt: PromptProt
       const tokenCounts: { [key: string]: Json } = {};
       for (const t of [...tokens.keys()].sort((a, b) => a - b)) tokenCounts[String(t)] = tokens.get(t)!;
       return {
-        metrics: acc.summary() as unknown as { [key: string]: Json },
+        mode,
+        metrics: acc.summary(),
         counts: { ...counts, tokens: tokenCounts },
         decodeMs,
       };

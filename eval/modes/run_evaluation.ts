@@ -27,7 +27,7 @@ import { invariant, SamqError } from "../../util/errors.ts";
 import { readModel } from "../../onnx/io/read_model.ts";
 import { sha256File } from "../../util/hash.ts";
 import type { RunStore } from "../../bench/run_store.ts";
-import { buildEvalRecord, type EvalRecord } from "../record.ts";
+import { buildEvalRecord, type EvalRecord, type ModeMetrics } from "../record.ts";
 import { describeEvalEnv } from "../record_env.ts";
 import { evalRecordKey } from "../record_key.ts";
 import { describeEvalModel, type EvalModelDescription } from "../record_model.ts";
@@ -231,10 +231,10 @@ async function evaluatePending(
     const record = buildEvalRecord({
       ...base,
       dataset: { ...base.dataset, name: dataset.describe().name, images: q.images, objects: q.objects },
-      mode: q.runner.mode,
+      // The outcome pairs mode and metrics already; the cast only restates that pairing.
+      ...({ mode: outcome.mode, metrics: outcome.metrics } as ModeMetrics),
       label: q.runner.label,
       protocol: q.runner.protocol,
-      metrics: outcome.metrics,
       counts: outcome.counts,
       timing: {
         wallMs,
