@@ -21,7 +21,7 @@ import { installKnownModel } from "../sam/model_install.ts";
 import { loadModelDir } from "../sam/model_dir.ts";
 import { SamPredictor } from "../sam/predictor.ts";
 import { writeOverlayPng } from "../sam/overlay_write_png.ts";
-import { maskIou } from "../sam/mask_ops_iou.ts";
+import { maskIou } from "../mask/mask_iou.ts";
 import { centerPoint, gtBoxXyxy, openDataset } from "../datasets/mod.ts";
 
 async function main(): Promise<void> {

@@ -50,7 +50,7 @@ import { type PooledImage, type PooledMask, PreprocessPool } from "../sam/prepro
 import { EncoderWorker, type WorkerEmbedding } from "../sam/preprocess_pool_encoder.ts";
 import { transformCoords } from "../sam/coords_transform.ts";
 import { postprocessMasks } from "../sam/postprocess_masks.ts";
-import { thresholdMask } from "../sam/postprocess_threshold.ts";
+import { thresholdMask } from "../mask/threshold_mask.ts";
 
 const DEFAULTS = Object.freeze({
   ep: "cpu",

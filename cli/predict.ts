@@ -18,8 +18,8 @@ import { SamPredictor } from "../sam/predictor.ts";
 import { readImageRgb } from "../sam/image_io_read_rgb.ts";
 import { writeMaskPng } from "../sam/image_io_write_mask_png.ts";
 import { writeOverlayPng } from "../sam/overlay_write_png.ts";
-import { maskToBoxXyxyInclusive } from "../sam/mask_ops_to_box.ts";
-import { maskArea } from "../sam/mask_ops_area.ts";
+import { maskToBoxXyxyInclusive } from "../mask/mask_to_box.ts";
+import { maskArea } from "../mask/mask_area.ts";
 import { parseBox, parsePoint } from "./_args.ts";
 
 const USAGE =

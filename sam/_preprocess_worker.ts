@@ -13,7 +13,7 @@ import { SamqError } from "../util/errors.ts";
 import { readImageRgb } from "./image_io_read_rgb.ts";
 import { preprocessImage } from "./preprocess_image.ts";
 import { postprocessMasks } from "./postprocess_masks.ts";
-import { thresholdMask } from "./postprocess_threshold.ts";
+import { thresholdMask } from "../mask/threshold_mask.ts";
 import type {
   PoolRequest,
   PostprocessReply,

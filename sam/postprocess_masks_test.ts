@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { postprocessMasks } from "./postprocess_masks.ts";
 import { bilinearResizeHalfPixel } from "./bilinear_resize_half_pixel.ts";
-import { thresholdMask } from "./postprocess_threshold.ts";
+import { thresholdMask } from "../mask/threshold_mask.ts";
 import { SamqError } from "../util/errors.ts";
 
 Deno.test("postprocessMasks() equals upsample, explicit crop, resize", () => {

@@ -21,7 +21,7 @@ import { transformCoords } from "./coords_transform.ts";
 import { transformBoxesXyxy } from "./coords_transform_boxes.ts";
 import { postprocessMasks } from "./postprocess_masks.ts";
 import { sam2PostprocessMasks } from "./sam2_postprocess_masks.ts";
-import { thresholdMask } from "./postprocess_threshold.ts";
+import { thresholdMask } from "../mask/threshold_mask.ts";
 
 /** Prompts in original-image pixels. */
 export interface PromptInput {

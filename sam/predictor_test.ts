@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { loadModelDir } from "./model_dir.ts";
 import { SamPredictor } from "./predictor.ts";
 import { readImageRgb } from "./image_io_read_rgb.ts";
-import { maskIou } from "./mask_ops_iou.ts";
+import { maskIou } from "../mask/mask_iou.ts";
 import { exists } from "../util/fs.ts";
 import { modelsDir, REPO_ROOT, sharedDataDir } from "../util/paths.ts";
 import { SamqError } from "../util/errors.ts";

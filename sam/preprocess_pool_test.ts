@@ -7,7 +7,7 @@ import { SamqError } from "../util/errors.ts";
 import { PreprocessPool } from "./preprocess_pool.ts";
 import { preprocessImage } from "./preprocess_image.ts";
 import { postprocessMasks } from "./postprocess_masks.ts";
-import { thresholdMask } from "./postprocess_threshold.ts";
+import { thresholdMask } from "../mask/threshold_mask.ts";
 import { imageKey, SamPredictor } from "./predictor.ts";
 import { loadModelDir } from "./model_dir.ts";
 import type { RgbImage } from "./image_io_read_rgb.ts";

@@ -6,7 +6,7 @@ import { preprocessResizeNormalizePad } from "./preprocess_resize_normalize_pad.
 import { normalizeAndPad } from "./preprocess_normalize_and_pad.ts";
 import { resizePillowBilinear } from "./resize_pillow_bilinear.ts";
 import { postprocessMasks } from "./postprocess_masks.ts";
-import { thresholdMask } from "./postprocess_threshold.ts";
+import { thresholdMask } from "../mask/threshold_mask.ts";
 
 const rand = createPrng(1);
 const H = 480, W = 640, OH = 768, OW = 1024;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { SamqError } from "../../util/errors.ts";
-import { maskIouDice } from "./mask_iou_dice.ts";
+import { maskIouDice } from "../../mask/mask_iou_dice.ts";
 import { objectSizeBuckets } from "./object_size_buckets.ts";
 import { createMaskMetricAccumulator } from "./create_mask_metric_accumulator.ts";
 

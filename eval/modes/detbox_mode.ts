@@ -23,7 +23,7 @@ import { selectPromptObjects } from "../../datasets/prompts/select_prompt_object
 import { invariant, SamqError } from "../../util/errors.ts";
 import { transformBoxesXyxy } from "../../sam/coords_transform_boxes.ts";
 import { postprocessMasks } from "../../sam/postprocess_masks.ts";
-import { thresholdMask } from "../../sam/postprocess_threshold.ts";
+import { thresholdMask } from "../../mask/threshold_mask.ts";
 import { encodeMaskRowMajor, evaluateCoco, rleToString } from "../coco/mod.ts";
 import type { DetboxMask } from "./eval_options.ts";
 import type { ImageContext, Json, ModeOutcome, ModeRunner } from "./mode_runner.ts";

@@ -8,7 +8,7 @@ import { transformCoords } from "../coords_transform.ts";
 import type { RgbImage } from "../image_io_read_rgb.ts";
 import { loadModelDir, type SamModelDir } from "../model_dir.ts";
 import { SamPredictor } from "../predictor.ts";
-import { maskIou } from "../mask_ops_iou.ts";
+import { maskIou } from "../../mask/mask_iou.ts";
 import { buildPointGrid } from "./build_point_grid.ts";
 import { generateCropBoxes } from "./generate_crop_boxes.ts";
 import { type AmgSegmentation, generateMasks, type MaskRecord } from "./generate_masks.ts";

@@ -13,7 +13,7 @@
  *
  * @example Usage
  * ```ts
- * import { thresholdMask } from "./postprocess_threshold.ts";
+ * import { thresholdMask } from "./threshold_mask.ts";
  * thresholdMask(new Float32Array([-1, 0, 0.5])); // Uint8Array [0, 0, 1]
  * ```
  */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { maskToBoxXyxyInclusive } from "./mask_ops_to_box.ts";
+import { maskToBoxXyxyInclusive } from "./mask_to_box.ts";
 import { SamqError } from "../util/errors.ts";
 
 Deno.test("maskToBoxXyxyInclusive() matches the spec §D 5x6 vector", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { stabilityScore } from "./mask_ops_stability_score.ts";
+import { stabilityScore } from "./stability_score.ts";
 
 Deno.test("stabilityScore() matches the spec §D vector", () => {
   const logits = new Float32Array([2.5, 0.5, -0.5, -1.5, 1.2, 0.9, -0.9, -2.0]);

@@ -12,7 +12,7 @@
  *
  * @example Usage
  * ```ts
- * import { maskArea } from "./mask_ops_area.ts";
+ * import { maskArea } from "./mask_area.ts";
  * maskArea(new Uint8Array([0, 1, 1, 0, 255])); // 3
  * ```
  */

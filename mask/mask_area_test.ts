@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { maskArea } from "./mask_ops_area.ts";
+import { maskArea } from "./mask_area.ts";
 
 Deno.test("maskArea() counts non-zero pixels", () => {
   assert.equal(maskArea(new Uint8Array([0, 1, 1, 0, 255])), 3);

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { SamqError } from "../../util/errors.ts";
+import { SamqError } from "../util/errors.ts";
 
 /** Overlap counts and the two scores of one object. */
 export interface MaskOverlap {

@@ -1,5 +1,5 @@
 import { deepStrictEqual, strictEqual } from "node:assert";
-import { createPrng } from "../../util/prng.ts";
+import { createPrng } from "../util/prng.ts";
 import {
   encodeMaskColumnMajor,
   type Rle,
@@ -11,7 +11,7 @@ import {
   rleToString,
   runsIou,
   runsToBbox,
-} from "./mod.ts";
+} from "../eval/coco/mod.ts";
 
 Deno.test("RleStore keeps strings and counts that decode like rleFromString(), with rle_ops area and box", () => {
   const prng = createPrng(3);

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { SamqError } from "../../util/errors.ts";
+import { SamqError } from "../util/errors.ts";
 import type { Rle } from "./rle.ts";
 
 /** Encodes RLE counts as the compressed COCO string. */

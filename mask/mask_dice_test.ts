@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { maskDice } from "./mask_ops_dice.ts";
+import { maskDice } from "./mask_dice.ts";
 import { SamqError } from "../util/errors.ts";
 
 Deno.test("maskDice() agrees with hand counts", () => {

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { SamqError } from "../../util/errors.ts";
+import { SamqError } from "../util/errors.ts";
 
 /** A COCO run-length-encoded mask: `size` = [H, W]; column-major runs, starting with zeros (uint32). */
 export interface Rle {

@@ -16,7 +16,7 @@ import { SamqError } from "../util/errors.ts";
  *
  * @example Usage
  * ```ts
- * import { maskDice } from "./mask_ops_dice.ts";
+ * import { maskDice } from "./mask_dice.ts";
  * maskDice(new Uint8Array([1, 1, 0, 0]), new Uint8Array([0, 1, 1, 0])); // 0.5
  * ```
  */

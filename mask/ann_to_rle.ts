@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { SamqError } from "../../util/errors.ts";
+import { SamqError } from "../util/errors.ts";
 import type { Rle } from "./rle.ts";
 import { rleFromPolygons } from "./fr_poly.ts";
 import { rleFromString } from "./rle_string.ts";

@@ -17,7 +17,7 @@ import { SamqError } from "../util/errors.ts";
  *
  * @example Usage
  * ```ts
- * import { maskIou } from "./mask_ops_iou.ts";
+ * import { maskIou } from "./mask_iou.ts";
  * maskIou(new Uint8Array([1, 1, 0, 0]), new Uint8Array([0, 1, 1, 0])); // 1 / 3
  * ```
  */

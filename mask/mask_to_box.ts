@@ -18,7 +18,7 @@ import { SamqError } from "../util/errors.ts";
  *
  * @example Usage
  * ```ts
- * import { maskToBoxXyxyInclusive } from "./mask_ops_to_box.ts";
+ * import { maskToBoxXyxyInclusive } from "./mask_to_box.ts";
  * const m = new Uint8Array(30);
  * for (const y of [1, 2]) for (const x of [2, 3, 4]) m[y * 6 + x] = 1;
  * maskToBoxXyxyInclusive(m, 5, 6); // [2, 1, 4, 2]

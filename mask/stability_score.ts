@@ -17,7 +17,7 @@
  *
  * @example Usage
  * ```ts
- * import { stabilityScore } from "./mask_ops_stability_score.ts";
+ * import { stabilityScore } from "./stability_score.ts";
  * stabilityScore(new Float32Array([2.5, 0.5, -0.5, -1.5, 1.2, 0.9, -0.9, -2.0])); // 2 / 6
  * ```
  */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { maskIou } from "./mask_ops_iou.ts";
+import { maskIou } from "./mask_iou.ts";
 import { SamqError } from "../util/errors.ts";
 
 Deno.test("maskIou() agrees with hand counts", () => {

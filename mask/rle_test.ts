@@ -1,5 +1,5 @@
 import { deepStrictEqual, strictEqual, throws } from "node:assert";
-import { SamqError } from "../../util/errors.ts";
+import { SamqError } from "../util/errors.ts";
 import {
   annToRle,
   bboxIou,
@@ -16,8 +16,8 @@ import {
   rleMerge,
   rleToBbox,
   rleToString,
-} from "./mod.ts";
-import { createPrng } from "../../util/prng.ts";
+} from "../eval/coco/mod.ts";
+import { createPrng } from "../util/prng.ts";
 
 const rle = (counts: number[], h: number, w: number) => ({
   size: [h, w] as [number, number],
