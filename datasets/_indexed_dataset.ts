@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { annToRle, decodeRleRowMajor, type Rle } from "../eval/coco/mod.ts";
+import { annToRle, decodeRleRowMajor, type Rle } from "../mask/mod.ts";
 import { readImageRgb } from "../sam/image_io_read_rgb.ts";
 import { SamqError } from "../util/errors.ts";
 import { sha256Bytes } from "../util/hash.ts";

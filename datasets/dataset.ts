@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Rle } from "../eval/coco/mod.ts";
+import type { Rle } from "../mask/mod.ts";
 import type { RgbImage } from "../sam/image_io_read_rgb.ts";
 
 /** Loader kinds, as used in dataset specs `kind:path[:split]`. */

@@ -12,5 +12,5 @@ Deno.test("maskIou() agrees with hand counts", () => {
 Deno.test("maskIou() gives 0 for two empty masks and rejects a size mismatch", () => {
   const e = new Uint8Array(4);
   assert.equal(maskIou(e, e), 0);
-  assert.throws(() => maskIou(e, new Uint8Array(3)), (x) => x instanceof SamqError && x.field === "b");
+  assert.throws(() => maskIou(e, new Uint8Array(3)), (x) => x instanceof SamqError && x.field === "gt");
 });

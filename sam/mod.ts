@@ -25,7 +25,6 @@ export * from "../mask/threshold_mask.ts";
 export * from "./select_mask_best.ts";
 export * from "../mask/mask_area.ts";
 export * from "../mask/mask_iou.ts";
-export * from "../mask/mask_dice.ts";
 export * from "../mask/stability_score.ts";
 export * from "../mask/mask_to_box.ts";
 export * from "./image_io_read_rgb.ts";

@@ -18,7 +18,12 @@
  * @module
  */
 export type { Rle } from "../../mask/rle.ts";
-export { decodeRleColumnMajor, decodeRleRowMajor, encodeMaskColumnMajor, encodeMaskRowMajor } from "../../mask/rle.ts";
+export {
+  decodeRleColumnMajor,
+  decodeRleRowMajor,
+  encodeMaskColumnMajor,
+  encodeMaskRowMajor,
+} from "../../mask/rle.ts";
 export { rleFromString, rleToString } from "../../mask/rle_string.ts";
 export { rleFromBbox, rleFromPolygon, rleFromPolygons } from "../../mask/fr_poly.ts";
 export { rleArea, rleMerge, rleToBbox } from "../../mask/rle_ops.ts";

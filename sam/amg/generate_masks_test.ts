@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { decodeRleRowMajor, encodeMaskRowMajor, type Rle, rleFromString } from "../../eval/coco/mod.ts";
+import { decodeRleRowMajor, encodeMaskRowMajor, type Rle, rleFromString } from "../../mask/mod.ts";
 import { exists } from "../../util/fs.ts";
 import { modelsDir, REPO_ROOT } from "../../util/paths.ts";
 import { createPrng } from "../../util/prng.ts";
