@@ -44,7 +44,7 @@ import { openAdapter } from "../sam/adapters/open_adapter.ts";
 import { openOfficialAdapter } from "../sam/adapters/official.ts";
 import type { SessionOptions } from "../runtime/session.ts";
 import type { ImageEmbedding, SamAdapter } from "../sam/adapters/types.ts";
-import { readImageRgb } from "../sam/image_io_read_rgb.ts";
+import { readImageRgb } from "../image/read_image_rgb.ts";
 import { type PreprocessedImage, preprocessImage } from "../sam/preprocess_image.ts";
 import { type PooledImage, type PooledMask, PreprocessPool } from "../sam/preprocess_pool.ts";
 import { EncoderWorker, type WorkerEmbedding } from "../sam/preprocess_pool_encoder.ts";

@@ -29,7 +29,7 @@ import { thresholdMask } from "../mask/threshold_mask.ts";
 import { preprocessImage } from "../sam/preprocess_image.ts";
 import { openAdapter } from "../sam/adapters/open_adapter.ts";
 import { sam2PostprocessMasks } from "../sam/sam2_postprocess_masks.ts";
-import type { RgbImage } from "../sam/image_io_read_rgb.ts";
+import type { RgbImage } from "../image/read_image_rgb.ts";
 
 /** Mean IoUs of one prompt mode. */
 export interface ModeScores {

@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { SamqError } from "../util/errors.ts";
-import { readImageRgb } from "./image_io_read_rgb.ts";
+import { readImageRgb } from "../image/read_image_rgb.ts";
 import { preprocessImage } from "./preprocess_image.ts";
 import { postprocessMasks } from "./postprocess_masks.ts";
 import { thresholdMask } from "../mask/threshold_mask.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { postprocessMasks } from "./postprocess_masks.ts";
-import { bilinearResizeHalfPixel } from "./bilinear_resize_half_pixel.ts";
+import { bilinearResizeHalfPixel } from "../image/bilinear_resize_half_pixel.ts";
 import { thresholdMask } from "../mask/threshold_mask.ts";
 import { SamqError } from "../util/errors.ts";
 

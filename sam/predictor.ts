@@ -14,7 +14,7 @@ import type { SessionOptions } from "../runtime/session.ts";
 import type { SamModelDir } from "./model_dir.ts";
 import { openAdapter } from "./adapters/open_adapter.ts";
 import type { DecoderResult, ImageEmbedding, SamAdapter } from "./adapters/types.ts";
-import type { RgbImage } from "./image_io_read_rgb.ts";
+import type { RgbImage } from "../image/read_image_rgb.ts";
 import { type PreprocessedImage, preprocessImage } from "./preprocess_image.ts";
 import type { SizeHw } from "./preprocess_shape.ts";
 import { transformCoords } from "./coords_transform.ts";

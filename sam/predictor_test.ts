@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadModelDir } from "./model_dir.ts";
 import { SamPredictor } from "./predictor.ts";
-import { readImageRgb } from "./image_io_read_rgb.ts";
+import { readImageRgb } from "../image/read_image_rgb.ts";
 import { maskIou } from "../mask/mask_iou.ts";
 import { exists } from "../util/fs.ts";
 import { modelsDir, REPO_ROOT, sharedDataDir } from "../util/paths.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { preprocessImage } from "./preprocess_image.ts";
 import { normalizeAndPad } from "./preprocess_normalize_and_pad.ts";
-import { resizePillowBilinear } from "./resize_pillow_bilinear.ts";
+import { resizePillowBilinear } from "../image/resize_pillow_bilinear.ts";
 import { SamqError } from "../util/errors.ts";
 
 const img = Uint8Array.from({ length: 5 * 8 * 3 }, (_, i) => (i * 53) % 256);

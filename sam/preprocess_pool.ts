@@ -20,7 +20,7 @@
  * @module
  */
 import { SamqError } from "../util/errors.ts";
-import type { RgbImage } from "./image_io_read_rgb.ts";
+import type { RgbImage } from "../image/read_image_rgb.ts";
 import type { PreprocessedImage } from "./preprocess_image.ts";
 import type { SizeHw } from "./preprocess_shape.ts";
 import type {

@@ -10,7 +10,7 @@ import { postprocessMasks } from "./postprocess_masks.ts";
 import { thresholdMask } from "../mask/threshold_mask.ts";
 import { imageKey, SamPredictor } from "./predictor.ts";
 import { loadModelDir } from "./model_dir.ts";
-import type { RgbImage } from "./image_io_read_rgb.ts";
+import type { RgbImage } from "../image/read_image_rgb.ts";
 
 const TINY_OFFICIAL = join(REPO_ROOT, "tests", "fixtures", "tiny-vit-sam", "official");
 

@@ -19,8 +19,8 @@ import {
   PILLOW_PRECISION_BITS,
   pillowBilinearCoeffs,
   type PillowCoeffs,
-} from "./preprocess_pillow_coeffs.ts";
-import { pillowHorizontalPass } from "./preprocess_pillow_horizontal.ts";
+} from "../image/pillow_bilinear_coeffs.ts";
+import { pillowHorizontalPass } from "../image/pillow_horizontal_pass.ts";
 import { type NormalizeOptions, SAM_PIXEL_MEAN, SAM_PIXEL_STD } from "./preprocess_normalize_and_pad.ts";
 
 const HALF = 1 << (PILLOW_PRECISION_BITS - 1);

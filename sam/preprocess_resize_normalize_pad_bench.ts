@@ -4,7 +4,7 @@
 import { createPrng } from "../util/prng.ts";
 import { preprocessResizeNormalizePad } from "./preprocess_resize_normalize_pad.ts";
 import { normalizeAndPad } from "./preprocess_normalize_and_pad.ts";
-import { resizePillowBilinear } from "./resize_pillow_bilinear.ts";
+import { resizePillowBilinear } from "../image/resize_pillow_bilinear.ts";
 import { postprocessMasks } from "./postprocess_masks.ts";
 import { thresholdMask } from "../mask/threshold_mask.ts";
 

@@ -7,8 +7,8 @@ import { sharedDataDir } from "../util/paths.ts";
 import { SamqError } from "../util/errors.ts";
 import { preprocessResizeNormalizePad } from "./preprocess_resize_normalize_pad.ts";
 import { normalizeAndPad } from "./preprocess_normalize_and_pad.ts";
-import { resizePillowBilinear } from "./resize_pillow_bilinear.ts";
-import { readImageRgb } from "./image_io_read_rgb.ts";
+import { resizePillowBilinear } from "../image/resize_pillow_bilinear.ts";
+import { readImageRgb } from "../image/read_image_rgb.ts";
 import { preprocessShape } from "./preprocess_shape.ts";
 
 const COCO_IMAGE = join(sharedDataDir(), "coco-tiny", "val2017", "000000397133.jpg");

@@ -9,7 +9,7 @@
  * @module
  */
 import { SamqError } from "../util/errors.ts";
-import { bilinearResizeHalfPixel } from "./bilinear_resize_half_pixel.ts";
+import { bilinearResizeHalfPixel } from "../image/bilinear_resize_half_pixel.ts";
 import type { SizeHw } from "./preprocess_shape.ts";
 
 /**

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createPrng } from "../util/prng.ts";
 import { exists } from "../util/fs.ts";
 import { sharedDataDir } from "../util/paths.ts";
-import { readImageRgb, type RgbImage } from "./image_io_read_rgb.ts";
+import { readImageRgb, type RgbImage } from "../image/read_image_rgb.ts";
 
 /** An image with a label saying where it came from (recorded in `sam.json` provenance). */
 export interface VerificationImage {

@@ -7,7 +7,7 @@
  * @module
  */
 import type { DatasetObject, Sample } from "../../datasets/dataset.ts";
-import type { RgbImage } from "../../sam/image_io_read_rgb.ts";
+import type { RgbImage } from "../../image/read_image_rgb.ts";
 import type { SamPredictor } from "../../sam/predictor.ts";
 import type { EmbeddedImage, MultimaskDecoder } from "../../sam/amg/generate_multimask_decoder.ts";
 import type { EvalMode } from "./eval_options.ts";

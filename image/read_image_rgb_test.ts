@@ -3,7 +3,7 @@ import { sharedDataDir } from "../util/paths.ts";
 import { exists } from "../util/fs.ts";
 import assert from "node:assert/strict";
 import sharp from "sharp";
-import { readImageRgb } from "./image_io_read_rgb.ts";
+import { readImageRgb } from "./read_image_rgb.ts";
 import { sha256Bytes } from "../util/hash.ts";
 import { SamqError } from "../util/errors.ts";
 

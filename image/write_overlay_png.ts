@@ -6,7 +6,7 @@
  */
 import sharp from "sharp";
 import { writeFileAtomic } from "../util/fs.ts";
-import { type OverlayMask, type OverlayOptions, renderOverlay } from "./overlay_render.ts";
+import { type OverlayMask, type OverlayOptions, renderOverlay } from "./render_overlay.ts";
 
 /**
  * Draws masks (translucent fill + contour), boxes and points over an RGB image and writes a PNG.
@@ -21,7 +21,7 @@ import { type OverlayMask, type OverlayOptions, renderOverlay } from "./overlay_
  *
  * @example Usage
  * ```ts ignore
- * import { writeOverlayPng } from "./overlay_write_png.ts";
+ * import { writeOverlayPng } from "./write_overlay_png.ts";
  * await writeOverlayPng(rgb, h, w, [{ mask, color: [30, 144, 255] }], "overlay.png", {
  *   points: [{ x: 320, y: 240, label: 1 }],
  * });

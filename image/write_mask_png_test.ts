@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
-import { writeMaskPng } from "./image_io_write_mask_png.ts";
+import { writeMaskPng } from "./write_mask_png.ts";
 import { SamqError } from "../util/errors.ts";
 
 Deno.test("writeMaskPng() writes a 0/255 greyscale PNG and leaves no temp file", async () => {

@@ -17,8 +17,8 @@ import {
   PILLOW_PRECISION_BITS,
   pillowBilinearCoeffs,
   type PillowCoeffs,
-} from "./preprocess_pillow_coeffs.ts";
-import { pillowHorizontalPass } from "./preprocess_pillow_horizontal.ts";
+} from "./pillow_bilinear_coeffs.ts";
+import { pillowHorizontalPass } from "./pillow_horizontal_pass.ts";
 
 const HALF = 1 << (PILLOW_PRECISION_BITS - 1);
 const SHIFT = PILLOW_PRECISION_BITS;

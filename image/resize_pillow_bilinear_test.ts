@@ -3,8 +3,8 @@ import { sharedDataDir } from "../util/paths.ts";
 import { exists } from "../util/fs.ts";
 import assert from "node:assert/strict";
 import { resizePillowBilinear } from "./resize_pillow_bilinear.ts";
-import { preprocessShape } from "./preprocess_shape.ts";
-import { readImageRgb } from "./image_io_read_rgb.ts";
+import { preprocessShape } from "../sam/preprocess_shape.ts";
+import { readImageRgb } from "./read_image_rgb.ts";
 import { sha256Bytes } from "../util/hash.ts";
 import { SamqError } from "../util/errors.ts";
 

@@ -36,7 +36,7 @@ export interface RgbImage {
  *
  * @example Usage
  * ```ts ignore
- * import { readImageRgb } from "./image_io_read_rgb.ts";
+ * import { readImageRgb } from "./read_image_rgb.ts";
  * const { data, h, w } = await readImageRgb("image.jpg");
  * ```
  */

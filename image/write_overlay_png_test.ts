@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
-import { writeOverlayPng } from "./overlay_write_png.ts";
-import { renderOverlay } from "./overlay_render.ts";
+import { writeOverlayPng } from "./write_overlay_png.ts";
+import { renderOverlay } from "./render_overlay.ts";
 
 Deno.test("writeOverlayPng() writes the rendered overlay as an RGB PNG", async () => {
   const dir = await Deno.makeTempDir({ prefix: "samq_overlay_" });

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { PILLOW_PRECISION_BITS, type PillowCoeffs } from "./preprocess_pillow_coeffs.ts";
+import { PILLOW_PRECISION_BITS, type PillowCoeffs } from "./pillow_bilinear_coeffs.ts";
 
 const HALF = 1 << (PILLOW_PRECISION_BITS - 1);
 const SHIFT = PILLOW_PRECISION_BITS;
@@ -25,8 +25,8 @@ const SHIFT = PILLOW_PRECISION_BITS;
  *
  * @example Usage
  * ```ts
- * import { pillowBilinearCoeffs } from "./preprocess_pillow_coeffs.ts";
- * import { pillowHorizontalPass } from "./preprocess_pillow_horizontal.ts";
+ * import { pillowBilinearCoeffs } from "./pillow_bilinear_coeffs.ts";
+ * import { pillowHorizontalPass } from "./pillow_horizontal_pass.ts";
  * pillowHorizontalPass(new Uint8Array([0, 255]), 2, 1, 0, 1, pillowBilinearCoeffs(2, 1), 1); // [128]
  * ```
  */

@@ -122,7 +122,7 @@ function drawPoint(out: Uint8Array, h: number, w: number, p: OverlayPoint, radiu
  *
  * @example Usage
  * ```ts
- * import { renderOverlay } from "./overlay_render.ts";
+ * import { renderOverlay } from "./render_overlay.ts";
  * const img = renderOverlay(new Uint8Array(4 * 4 * 3), 4, 4, [{ mask: new Uint8Array(16).fill(1), color: [255, 0, 0] }]);
  * ```
  */

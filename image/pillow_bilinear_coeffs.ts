@@ -37,7 +37,7 @@ export interface PillowCoeffs {
  *
  * @example Usage
  * ```ts
- * import { pillowBilinearCoeffs } from "./preprocess_pillow_coeffs.ts";
+ * import { pillowBilinearCoeffs } from "./pillow_bilinear_coeffs.ts";
  * const c = pillowBilinearCoeffs(2, 1); // one output averaging two inputs
  * [c.xmin[0], c.count[0], c.k[0], c.k[1]]; // [0, 2, 2097152, 2097152]
  * ```

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { pillowBilinearCoeffs } from "./preprocess_pillow_coeffs.ts";
+import { pillowBilinearCoeffs } from "./pillow_bilinear_coeffs.ts";
 
 const ONE = 1 << 22;
 

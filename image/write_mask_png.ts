@@ -19,7 +19,7 @@ import { writeFileAtomic } from "../util/fs.ts";
  *
  * @example Usage
  * ```ts ignore
- * import { writeMaskPng } from "./image_io_write_mask_png.ts";
+ * import { writeMaskPng } from "./write_mask_png.ts";
  * await writeMaskPng(new Uint8Array([0, 1, 1, 0]), 2, 2, "mask.png");
  * ```
  */

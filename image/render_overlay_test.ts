@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { renderOverlay } from "./overlay_render.ts";
+import { renderOverlay } from "./render_overlay.ts";
 import { SamqError } from "../util/errors.ts";
 
 const px = (img: Uint8Array, w: number, x: number, y: number) =>

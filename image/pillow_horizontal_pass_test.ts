@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createPrng } from "../util/prng.ts";
-import { pillowBilinearCoeffs } from "./preprocess_pillow_coeffs.ts";
-import { pillowHorizontalPass } from "./preprocess_pillow_horizontal.ts";
+import { pillowBilinearCoeffs } from "./pillow_bilinear_coeffs.ts";
+import { pillowHorizontalPass } from "./pillow_horizontal_pass.ts";
 
 /** Direct transcription of Pillow's ImagingResampleHorizontal_8bpc inner loop (one sample at a time). */
 function reference(src: Uint8Array, w: number, ch: number, row0: number, rows: number, outW: number) {
