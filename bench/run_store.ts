@@ -11,7 +11,7 @@
  * local file are atomic on Linux.
  *
  * Compatibility. Every complete line must parse as a JSON object whose `schema` equals the store's
- * schema (default {@link EVAL_RECORD_SCHEMA}) and that carries a string `key`; anything else makes
+ * schema (e.g. `samq.eval/1`, see `eval/open_eval_store.ts`) and that carries a string `key`; anything else makes
  * `openRunStore` fail before any work starts (`incompatible` for another schema, `invalid_file` for a
  * corrupt line), naming the file and the line.
  *
@@ -19,7 +19,6 @@
  */
 import { join } from "node:path";
 import { SamqError } from "../util/errors.ts";
-import { EVAL_RECORD_SCHEMA } from "../eval/record.ts";
 
 /** File name of the records inside a run folder. */
 export const RUN_STORE_FILE = "records.jsonl";
@@ -33,11 +32,8 @@ export interface StoredRecord {
 
 /** Options of {@link openRunStore}. */
 export interface OpenRunStoreOptions<R extends StoredRecord = StoredRecord> {
-  /**
-   * The schema every record of the store must carry (and every appended record must carry).
-   * @default EVAL_RECORD_SCHEMA ("samq.eval/1")
-   */
-  schema?: string;
+  /** The schema every record of the store must carry (and every appended record must carry). */
+  schema: string;
   /**
    * Checks and types one stored record (after the schema and key checks), e.g. `parseEvalRecord`;
    * it throws a `SamqError` naming `where`. Absent: records are kept as parsed JSON.
@@ -75,7 +71,7 @@ const NL = 0x0a;
  * Opens (creating the folder and file if needed) the run store in `dir`.
  *
  * @param dir Run folder, e.g. `runs/eval`.
- * @param options The expected record schema.
+ * @param options The expected record schema and the record check.
  * @returns The store with its records loaded.
  * @throws {SamqError} `io` when the folder cannot be created or the file read/repaired;
  *   `invalid_file` for a corrupt complete line (field = `line N`); `incompatible` for a record written with
@@ -84,15 +80,15 @@ const NL = 0x0a;
  * @example Usage
  * ```ts ignore
  * import { openRunStore } from "./run_store.ts";
- * const store = await openRunStore("runs/eval");
+ * const store = await openRunStore("runs/eval", { schema: "samq.eval/1" });
  * if (!store.has(record.key)) await store.append(record);
  * ```
  */
 export async function openRunStore<R extends StoredRecord = StoredRecord>(
   dir: string,
-  options: OpenRunStoreOptions<R> = {},
+  options: OpenRunStoreOptions<R>,
 ): Promise<RunStore<R>> {
-  const schema = options.schema ?? EVAL_RECORD_SCHEMA;
+  const { schema } = options;
   const path = join(dir, RUN_STORE_FILE);
   try {
     await Deno.mkdir(dir, { recursive: true });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { GOLDEN_DIR, goldenRecords, renderGolden } from "../testdata/golden.ts";
-import { openRunStore } from "../run_store.ts";
+import { openEvalStore } from "../../eval/open_eval_store.ts";
 import { boldBest, formatPercent, formatSeconds, markdownTable } from "./_markdown.ts";
 import { variantRows } from "./_layout.ts";
 import { renderReport } from "./render_report.ts";
@@ -130,7 +130,7 @@ Deno.test("writeReport() writes report.md and chart PNGs from a run folder, twic
   try {
     await Deno.copyFile(join(GOLDEN_DIR, "records.jsonl"), join(dir, "records.jsonl"));
     await Deno.copyFile(join(GOLDEN_DIR, "bench.json"), join(dir, "bench.json"));
-    const open = (d: string) => openRunStore(d);
+    const open = (d: string) => openEvalStore(d);
     const first = await writeReport(dir, { openStore: open });
     const md1 = await Deno.readTextFile(first.report);
     const png1 = await Deno.readFile(first.charts[0]!);
