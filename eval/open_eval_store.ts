@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { openRunStore, type RunStore } from "../bench/run_store.ts";
+import { openRunStore, type RunStore } from "../records/run_store.ts";
 import { parseEvalRecord } from "./parse_eval_record.ts";
 import { EVAL_RECORD_SCHEMA, type EvalRecord } from "./record.ts";
 

@@ -26,7 +26,7 @@ import { type MultimaskDecoder, openMultimaskDecoder } from "../../sam/amg/gener
 import { invariant, SamqError } from "../../util/errors.ts";
 import { readModel } from "../../onnx/io/read_model.ts";
 import { sha256File } from "../../util/hash.ts";
-import type { RunStore } from "../../bench/run_store.ts";
+import type { RunStore } from "../../records/run_store.ts";
 import { buildEvalRecord, type EvalRecord, type ModeMetrics } from "../record.ts";
 import { describeEvalEnv } from "../record_env.ts";
 import { evalRecordKey } from "../record_key.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { RUN_STORE_FILE } from "../../bench/run_store.ts";
+import { RUN_STORE_FILE } from "../../records/run_store.ts";
 import { openEvalStore } from "../open_eval_store.ts";
 import { openDataset } from "../../datasets/open_dataset.ts";
 import { SamqError } from "../../util/errors.ts";
