@@ -11,7 +11,7 @@ import {
   rleToString,
   runsIou,
   runsToBbox,
-} from "../eval/coco/mod.ts";
+} from "./mod.ts";
 
 Deno.test("RleStore keeps strings and counts that decode like rleFromString(), with rle_ops area and box", () => {
   const prng = createPrng(3);

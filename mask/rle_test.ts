@@ -16,7 +16,7 @@ import {
   rleMerge,
   rleToBbox,
   rleToString,
-} from "../eval/coco/mod.ts";
+} from "./mod.ts";
 import { createPrng } from "../util/prng.ts";
 
 const rle = (counts: number[], h: number, w: number) => ({
