@@ -4,7 +4,7 @@
  * @module
  */
 import { join } from "node:path";
-import { REPO_ROOT } from "../util/paths.ts";
+import { REPO_ROOT } from "./paths.ts";
 
 /** What a CLI run returned. */
 export interface CliResult {

@@ -14,19 +14,19 @@
  */
 import * as ort from "onnxruntime-node";
 import { createPrng } from "../../util/prng.ts";
-import { hasMinisam, minisamPath } from "../_testing.ts";
-import { attr } from "../ir/attribute.ts";
-import type { Constant } from "../ir/tensor.ts";
-import { Variable } from "../ir/tensor.ts";
-import { readModel } from "../io/read_model.ts";
-import { encodeModel } from "../io/write_model.ts";
-import { extractSubgraph } from "../passes/extract_subgraph.ts";
-import { fixInputShapes } from "../passes/fix_input_shapes.ts";
-import { inferShapes } from "../passes/infer_shapes.ts";
-import { train } from "../../quantize/train/train.ts";
-import { buildGradientGraph } from "./build_gradient_graph.ts";
-import { GradientRunner } from "../../quantize/train/gradient_runner.ts";
-import type { TrainParam } from "../../quantize/train/train_checkpoint.ts";
+import { hasMinisam, minisamPath } from "../../onnx/_testing.ts";
+import { attr } from "../../onnx/ir/attribute.ts";
+import type { Constant } from "../../onnx/ir/tensor.ts";
+import { Variable } from "../../onnx/ir/tensor.ts";
+import { readModel } from "../../onnx/io/read_model.ts";
+import { encodeModel } from "../../onnx/io/write_model.ts";
+import { extractSubgraph } from "../../onnx/passes/extract_subgraph.ts";
+import { fixInputShapes } from "../../onnx/passes/fix_input_shapes.ts";
+import { inferShapes } from "../../onnx/passes/infer_shapes.ts";
+import { train } from "./train.ts";
+import { buildGradientGraph } from "../../onnx/grad/build_gradient_graph.ts";
+import { GradientRunner } from "./gradient_runner.ts";
+import type { TrainParam } from "./train_checkpoint.ts";
 
 const BLOCKS: Record<string, [string, string]> = {
   "/layers.1/blocks.0": ["/layers.0/downsample/Transpose_output_0", "/layers.1/blocks.0/Add_1_output_0"],
