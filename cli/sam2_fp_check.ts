@@ -24,11 +24,11 @@ import { centerPoint, gtBoxXyxy, openDataset, selectPromptObjects } from "../dat
 import { loadModelDir, type SamModelDir } from "../sam/model_dir.ts";
 import { chooseMask, type PromptInput, SamPredictor } from "../sam/predictor.ts";
 import { maskIou } from "../mask/mask_iou.ts";
-import { postprocessMasks } from "../sam/postprocess_masks.ts";
+import { postprocessMasks } from "../sam/postprocess/postprocess_masks.ts";
 import { thresholdMask } from "../mask/threshold_mask.ts";
-import { preprocessImage } from "../sam/preprocess_image.ts";
+import { preprocessImage } from "../sam/preprocess/preprocess_image.ts";
 import { openAdapter } from "../sam/adapters/open_adapter.ts";
-import { sam2PostprocessMasks } from "../sam/sam2_postprocess_masks.ts";
+import { sam2PostprocessMasks } from "../sam/sam2/sam2_postprocess_masks.ts";
 import type { RgbImage } from "../image/read_image_rgb.ts";
 
 /** Mean IoUs of one prompt mode. */

@@ -15,7 +15,7 @@ import type { Graph } from "../../onnx/ir/graph.ts";
 import type { ExecutionProvider } from "../../runtime/execution_provider.ts";
 import { createSession, floatTensor } from "../../runtime/session.ts";
 import type { SamConfig } from "../../sam/model_dir.ts";
-import { preprocessImage } from "../../sam/preprocess_image.ts";
+import { preprocessImage } from "../../sam/preprocess/preprocess_image.ts";
 import type { Tensor } from "../../onnx/ir/tensor.ts";
 import type { CalibrationImage, CalibrationPrompt } from "./calibration_set.ts";
 import { appendTapReduction, type TapReduction } from "./tap_reduction.ts";

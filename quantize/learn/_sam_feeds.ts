@@ -10,8 +10,8 @@ import { encodeModel } from "../../onnx/io/write_model.ts";
 import type { ExecutionProvider } from "../../runtime/execution_provider.ts";
 import { createSession } from "../../runtime/session.ts";
 import type { SamConfig } from "../../sam/model_dir.ts";
-import { preprocessImage } from "../../sam/preprocess_image.ts";
-import type { SizeHw } from "../../sam/preprocess_shape.ts";
+import { preprocessImage } from "../../sam/preprocess/preprocess_image.ts";
+import type { SizeHw } from "../../sam/preprocess/preprocess_shape.ts";
 import type { CalibrationImage, CalibrationPrompt } from "../calibrate/calibration_set.ts";
 import { officialDecoderFeeds } from "../calibrate/official_decoder_feeds.ts";
 

@@ -30,9 +30,9 @@
  * @module
  */
 import { decodeRleRowMajor, encodeMaskRowMajor, type Rle, rleArea, rleToString } from "../../mask/mod.ts";
-import { transformCoords } from "../coords_transform.ts";
+import { transformCoords } from "../prompts/coords_transform.ts";
 import type { RgbImage } from "../../image/read_image_rgb.ts";
-import { postprocessMasks } from "../postprocess_masks.ts";
+import { postprocessMasks } from "../postprocess/postprocess_masks.ts";
 import { type AmgOptions, resolveAmgOptions } from "./amg_options.ts";
 import { batchedMaskToBox } from "./batched_mask_to_box.ts";
 import { thresholdMask } from "../../mask/threshold_mask.ts";

@@ -4,7 +4,7 @@ import { decodeRleRowMajor, encodeMaskRowMajor, type Rle, rleFromString } from "
 import { exists } from "../../util/fs.ts";
 import { modelsDir, REPO_ROOT } from "../../util/paths.ts";
 import { createPrng } from "../../util/prng.ts";
-import { transformCoords } from "../coords_transform.ts";
+import { transformCoords } from "../prompts/coords_transform.ts";
 import type { RgbImage } from "../../image/read_image_rgb.ts";
 import { loadModelDir, type SamModelDir } from "../model_dir.ts";
 import { SamPredictor } from "../predictor.ts";
