@@ -25,7 +25,6 @@ export * from "./progress.ts";
 export * from "./real_executors.ts";
 export * from "./registry_catalog.ts";
 export * from "./run.ts";
-export * from "../records/run_store.ts";
 export * from "./shard.ts";
 export * from "./store_like.ts";
 export * from "./validate_config.ts";

@@ -1,5 +1,6 @@
 /**
- * SAM models: model directories, layout adapters, the predictor, pre/post-processing and image I/O.
+ * SAM models: model directories, layout adapters, the predictor, pre/post-processing, SAM2 and the
+ * automatic mask generator (image I/O is in `image/`, masks and RLE in `mask/`).
  *
  * @module
  */
@@ -15,22 +16,11 @@ export * from "./predictor.ts";
 export * from "./preprocess/preprocess_shape.ts";
 export * from "./preprocess/preprocess_image.ts";
 export * from "./preprocess/preprocess_normalize_and_pad.ts";
-export * from "../image/resize_pillow_bilinear.ts";
 export * from "./prompts/coords_transform.ts";
 export * from "./prompts/coords_transform_boxes.ts";
 export * from "./prompts/coords_pack_official.ts";
-export * from "../image/bilinear_resize_half_pixel.ts";
 export * from "./postprocess/postprocess_masks.ts";
-export * from "../mask/threshold_mask.ts";
 export * from "./postprocess/select_mask_best.ts";
-export * from "../mask/mask_area.ts";
-export * from "../mask/mask_iou.ts";
-export * from "../mask/stability_score.ts";
-export * from "../mask/mask_to_box.ts";
-export * from "../image/read_image_rgb.ts";
-export * from "../image/write_mask_png.ts";
-export * from "../image/render_overlay.ts";
-export * from "../image/write_overlay_png.ts";
 export * from "./adapters/sam2.ts";
 export * from "./preprocess/preprocess_resize_normalize_pad.ts";
 export * from "./preprocess/preprocess_pool.ts";
