@@ -1,5 +1,5 @@
 /**
- * The run-store surface the bench uses. `bench/run_store.ts` (`openRunStore(dir)`, JSONL in
+ * The run-store surface the bench uses. `records/run_store.ts` (`openRunStore(dir, …)`; evaluation records through `eval/open_eval_store.ts`, JSONL in
  * `<dir>/records.jsonl`, records with `schema: "samq.eval/1"`) implements it; the bench takes the store as
  * an argument so that the plan/resume/shard logic does not depend on the store's internals.
  *

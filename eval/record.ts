@@ -1,6 +1,6 @@
 /**
  * The evaluation record (DESIGN §2 "Results"): one JSON object per (model, method, bits, dataset, mode),
- * appended to a run store (`bench/run_store.ts`); reports are rendered from these records only.
+ * appended to a run store (`records/run_store.ts`); reports are rendered from these records only.
  *
  * Fields: `schema` ({@link EVAL_RECORD_SCHEMA}), `key` (see `record_key.ts`: the sha256 of the identity),
  * `model` {name, dir, format, sha256 per file, provenance, quant?}, `method` ("float" unless the model has

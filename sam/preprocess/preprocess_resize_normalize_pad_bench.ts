@@ -1,4 +1,4 @@
-// deno bench sam/preprocess_resize_normalize_pad_bench.ts — the encoder-input and mask-output kernels on one
+// deno bench sam/preprocess/preprocess_resize_normalize_pad_bench.ts — the encoder-input and mask-output kernels on one
 // 480×640 image (the usual COCO size): fused preprocessing (fresh or reused buffer) vs the two-step path, and
 // the mask postprocessing.
 import { createPrng } from "../../util/prng.ts";
