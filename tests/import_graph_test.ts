@@ -13,7 +13,8 @@ import { REPO_ROOT } from "../util/paths.ts";
 
 /**
  * The layers, lowest first. A folder may import only from folders of lower layers; folders of one
- * layer are independent of each other. The root `mod.ts` (the public API) sits above all of them.
+ * layer are independent of each other. "(root)" is the files outside any folder (`mod.ts`, the public
+ * API): above the library, below the tests that exercise it.
  */
 const LAYERS: readonly (readonly string[])[] = [
   ["util"],
@@ -23,6 +24,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["eval"],
   ["bench"],
   ["cli"],
+  ["(root)"],
   ["tests", "tools"],
 ];
 
@@ -41,10 +43,10 @@ interface UpwardImport {
 
 const SPECIFIER = /(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g;
 
-/** The layer index of a top-level folder; the root (files outside any folder) is above every layer. */
+/** The layer index of a top-level folder ("" = the root), or -1 for a folder no layer names. */
 function layerOf(folder: string, layers: readonly (readonly string[])[]): number {
-  if (folder === "") return layers.length;
-  const i = layers.findIndex((l) => l.includes(folder));
+  const name = folder === "" ? "(root)" : folder;
+  const i = layers.findIndex((l) => l.includes(name));
   return i < 0 ? -1 : i;
 }
 
