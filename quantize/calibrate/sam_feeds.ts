@@ -12,8 +12,8 @@ import { createSession } from "../../runtime/session.ts";
 import type { SamConfig } from "../../sam/model_dir.ts";
 import { preprocessImage } from "../../sam/preprocess/preprocess_image.ts";
 import type { SizeHw } from "../../sam/preprocess/preprocess_shape.ts";
-import type { CalibrationImage, CalibrationPrompt } from "../calibrate/calibration_set.ts";
-import { officialDecoderFeeds } from "../calibrate/official_decoder_feeds.ts";
+import type { CalibrationImage, CalibrationPrompt } from "./calibration_set.ts";
+import { officialDecoderFeeds } from "./official_decoder_feeds.ts";
 
 /** The encoder input of one image and the frames its prompts map through. */
 export interface EncoderFeed {
