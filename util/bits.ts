@@ -52,7 +52,7 @@ export function parseBits(text: string, field = "bits"): BitWidths {
   if (!isBitWidth(w) || !isBitWidth(a)) {
     throw new SamqError(
       "invalid_argument",
-      `Cannot use bit setting "${text}": expected wXaY with X and Y in ${BIT_WIDTHS[0]}–${
+      `Cannot use bit widths "${text}": expected wXaY with X and Y in ${BIT_WIDTHS[0]}–${
         BIT_WIDTHS[BIT_WIDTHS.length - 1]
       }, e.g. "w8a8", "w4a4" or "w4a8"`,
       { field },
