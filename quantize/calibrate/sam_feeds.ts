@@ -1,6 +1,6 @@
 /**
- * Internal: encoder and decoder feeds of calibration images and prompts (the same preprocessing and
- * prompt packing as `runSamForward`), and a one-shot graph runner.
+ * Encoder and decoder feeds of calibration images and prompts, the one definition that calibration
+ * (`runSamForward`) and learning (`quantize/learn/`) share, and a one-shot graph runner.
  *
  * @module
  */
