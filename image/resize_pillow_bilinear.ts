@@ -13,11 +13,7 @@
  * @module
  */
 import { SamqError } from "../util/errors.ts";
-import {
-  PILLOW_PRECISION_BITS,
-  pillowBilinearCoeffs,
-  type PillowCoeffs,
-} from "./pillow_bilinear_coeffs.ts";
+import { PILLOW_PRECISION_BITS, pillowBilinearCoeffs, type PillowCoeffs } from "./pillow_bilinear_coeffs.ts";
 import { pillowHorizontalPass } from "./pillow_horizontal_pass.ts";
 
 const HALF = 1 << (PILLOW_PRECISION_BITS - 1);
