@@ -2,14 +2,11 @@
  * samq — post-training quantization of the Segment Anything Model, and honest, reproducible
  * measurement of what quantization costs it.
  *
- * The public API, grouped by concern (each folder's `mod.ts` has the details):
- * - `onnx`: ONNX model I/O (external data too) and a graph IR with surgery passes.
- * - `runtime`: ONNX Runtime sessions and execution-provider choice (auto, cpu, webgpu, cuda).
- * - `sam`: model directories, layout adapters, `SamPredictor`, pre/post-processing, image I/O.
- * - `datasets`: COCO/LVIS, SA-1B and folder datasets, prompt protocols, a synthetic generator.
- * - `eval/coco`: pycocotools-exact COCO evaluation (`evaluateCoco`) and the RLE mask API.
- * - `eval/metrics`: mIoU/Dice with size buckets, proposal recall.
- * - `quantize`: quantizers, observers, OHC grouping, folding and search math.
+ * The root module is the short list most callers need: the predictor and model folders, quantization
+ * (`quantizeModel`, `METHODS`), evaluation (`runEvaluation`, `evaluateCoco`), the bench, and the error
+ * type. Everything else has its own entry point (`deno.json` "exports"): `./onnx`, `./runtime`,
+ * `./mask`, `./image`, `./records`, `./datasets`, `./sam`, `./sam/amg`, `./quantize`,
+ * `./quantize/methods`, `./eval`, `./eval/coco`, `./eval/metrics`, `./bench`.
  *
  * @example Predict a mask
  * ```ts ignore
@@ -21,15 +18,23 @@
  *
  * @module
  */
-export * as onnx from "./onnx/mod.ts";
-export * as runtime from "./runtime/mod.ts";
-export * from "./sam/mod.ts";
-export * as datasets from "./datasets/mod.ts";
-export * as coco from "./eval/coco/mod.ts";
-export { evaluateCoco } from "./eval/coco/mod.ts";
-export * as metrics from "./eval/metrics/mod.ts";
-export * as quantize from "./quantize/mod.ts";
+export { SamPredictor } from "./sam/predictor.ts";
+export type { Prediction, PredictorOptions, PromptInput } from "./sam/predictor.ts";
+export { loadModelDir, verifyModelDir } from "./sam/model_dir.ts";
+export type { SamConfig, SamFormat, SamModelDir } from "./sam/model_dir.ts";
+export { installKnownModel } from "./sam/model_install.ts";
+export { importModelDir } from "./sam/model_import.ts";
+export { KNOWN_MODELS } from "./sam/known_models.ts";
+export { readImageRgb } from "./image/read_image_rgb.ts";
+export type { RgbImage } from "./image/read_image_rgb.ts";
+export { generateMasks } from "./sam/amg/generate_masks.ts";
+export { quantizeModel } from "./quantize/quantize_model.ts";
+export type { QuantizeModelOptions, QuantizeModelResult } from "./quantize/quantize_model.ts";
+export { getMethod, METHODS } from "./quantize/methods/mod.ts";
+export { runEvaluation } from "./eval/modes/run_evaluation.ts";
+export type { EvalRecord } from "./eval/record.ts";
+export * as evaluation from "./eval/mod.ts";
+export { evaluateCoco } from "./eval/coco/evaluate_coco.ts";
+export * as bench from "./bench/mod.ts";
 export { SamqError } from "./util/errors.ts";
 export type { ErrorCode } from "./util/errors.ts";
-export * as evaluation from "./eval/modes/mod.ts";
-export * as bench from "./bench/mod.ts";

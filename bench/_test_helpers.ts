@@ -11,7 +11,7 @@ import { REPO_ROOT } from "../util/paths.ts";
 import { benchCommand } from "./bench_command.ts";
 import { createFakeExecutors, type FakeExecutorOptions } from "./fake_executors.ts";
 import { createMethodCatalog, type MethodCatalog } from "./method_catalog.ts";
-import { openRunStore } from "./run_store.ts";
+import { openEvalStore } from "../eval/open_eval_store.ts";
 import type { RecordLike } from "./store_like.ts";
 
 /** The tiny random ViT-SAM fixture (official layout). */
@@ -61,7 +61,7 @@ export async function runFakeBench(args: string[], fake: FakeExecutorOptions = {
   await benchCommand(args, {
     catalog: testCatalog(),
     executors: createFakeExecutors(fake),
-    openStore: (dir) => openRunStore(dir),
+    openStore: (dir) => openEvalStore(dir),
     stderr: () => undefined,
     print: (t) => printed.push(t),
     tty: false,
@@ -71,11 +71,10 @@ export async function runFakeBench(args: string[], fake: FakeExecutorOptions = {
 
 /** Records of a run folder with the fields that name the folder (`command`, `model.dir`) removed. */
 export async function normalizedRecords(dir: string): Promise<RecordLike[]> {
-  const store = await openRunStore(dir);
+  const store = await openEvalStore(dir);
   return store.records().map((r) => {
     const { command: _c, ...rest } = r;
-    const model = { ...(rest.model as Record<string, unknown>) };
-    delete model.dir;
+    const { dir: _d, ...model } = rest.model;
     return { ...rest, model } as RecordLike;
   });
 }

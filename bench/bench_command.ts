@@ -20,7 +20,7 @@ import { SamqError } from "../util/errors.ts";
 import { readJsonFile } from "../util/fs.ts";
 import { REPO_ROOT } from "../util/paths.ts";
 import { benchManifest, writeBenchManifest } from "./bench_manifest.ts";
-import { formatBits } from "./bits.ts";
+import { formatBits } from "../util/bits.ts";
 import { BENCH_DEFAULTS, parseBenchConfig } from "./config.ts";
 import {
   applyBenchFlags,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runCliFile } from "../tests/_cli.ts";
+import { runCliFile } from "../util/test_cli.ts";
 import { GOLDEN_DIR } from "./testdata/golden.ts";
 import { smallConfig, writeConfig } from "./_test_helpers.ts";
 

@@ -36,7 +36,8 @@
  */
 import { EP_CHOICES, type EpChoice } from "../runtime/execution_provider.ts";
 import type { JsonValue } from "./_canonical_json.ts";
-import { FLOAT_BITS, parseBits } from "./bits.ts";
+import { bitsLabel, FLOAT_BITS, parseBits } from "../util/bits.ts";
+import { EVAL_MODES, type EvalMode } from "../eval/modes/eval_options.ts";
 import { FLOAT_METHOD } from "./method_catalog.ts";
 import { ConfigReader } from "./_config_reader.ts";
 import { DEFAULT_PROTOCOL, PROTOCOL_NAMES, type ProtocolName } from "../quantize/protocols.ts";
@@ -44,10 +45,10 @@ import { DEFAULT_PROTOCOL, PROTOCOL_NAMES, type ProtocolName } from "../quantize
 /** Schema tag of config files and of the `bench.json` a run writes. */
 export const BENCH_CONFIG_SCHEMA = "samq.bench/1";
 
-/** Evaluation modes, in table order. */
-export const BENCH_MODES = ["point", "box", "auto", "detbox"] as const;
+/** Evaluation modes, in table order: the evaluation's own list (`EVAL_MODES`). */
+export const BENCH_MODES = EVAL_MODES;
 /** One of {@link BENCH_MODES}. */
-export type BenchMode = typeof BENCH_MODES[number];
+export type BenchMode = EvalMode;
 
 /** Quantizer granularity shared by every compared method. */
 export const GRANULARITIES = ["per-tensor", "per-channel"] as const;
@@ -195,7 +196,7 @@ export function parseBenchConfig(raw: unknown, source: ConfigSource = {}): Bench
     if (s === FLOAT_METHOD || s === FLOAT_BITS) floatInBits = true;
     else {
       try {
-        bits.push(parseBits(s, `/bits/${i}`).name);
+        bits.push(bitsLabel(parseBits(s, `/bits/${i}`)));
       } catch (e) {
         r.fail(`/bits/${i}`, `is not a bit setting: ${(e as Error).message}`);
       }

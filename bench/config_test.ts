@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { REPO_ROOT } from "../util/paths.ts";
 import { readJsonFile } from "../util/fs.ts";
-import { compareBits, parseBits } from "./bits.ts";
 import { BENCH_DEFAULTS, parseBenchConfig } from "./config.ts";
 import { applyBenchFlags, splitDatasetSpecs } from "./config_flags.ts";
 import { benchUsage } from "./bench_command.ts";
@@ -10,21 +9,14 @@ import { isSamqError } from "./_test_helpers.ts";
 
 const MIN = { models: ["m"], datasets: ["d"] };
 
-Deno.test("parseBits() normalizes wXaY and refuses other text or widths out of range", () => {
-  assert.deepEqual(parseBits("W4A8"), { name: "w4a8", w: 4, a: 8 });
-  for (const bad of ["w1a4", "w4", "int8", "w4a17", ""]) {
-    assert.throws(() => parseBits(bad, "/bits/0"), isSamqError("invalid_argument", "/bits/0"));
+Deno.test("parseBenchConfig() refuses bit settings the quantizers cannot run (w10a10) where it reads them", () => {
+  assert.deepEqual(parseBenchConfig({ ...MIN, bits: ["W4A8", "fp32"] }).bits, ["w4a8"]);
+  for (const bad of ["w10a10", "w1a4", "w4", "int8"]) {
+    assert.throws(
+      () => parseBenchConfig({ ...MIN, bits: ["w8a8", bad] }),
+      isSamqError("invalid_file", "/bits/1"),
+    );
   }
-});
-
-Deno.test("compareBits() orders fp32 first, then more weight bits, then more activation bits", () => {
-  assert.deepEqual(["w4a4", "w2a2", "fp32", "w6a6", "w4a8"].sort(compareBits), [
-    "fp32",
-    "w6a6",
-    "w4a8",
-    "w4a4",
-    "w2a2",
-  ]);
 });
 
 Deno.test("parseBenchConfig() fills every default from BENCH_DEFAULTS", () => {

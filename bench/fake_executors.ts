@@ -43,18 +43,36 @@ function metricsOf(job: EvalJob, m: EvalModeJob): Record<string, unknown> {
   const dice = (2 * iou) / (1 + iou);
   const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
   if (m.mode === "point" || m.mode === "box") {
-    return { mIoU: r4(iou), mDice: r4(dice), count: m.dataset.objects };
+    const count = m.dataset.objects;
+    const none = { count: 0, mIoU: null, mDice: null };
+    const all = { count, mIoU: r4(iou), mDice: r4(dice) };
+    return { ...all, bySize: { small: none, medium: none, large: all } };
   }
-  if (m.mode === "auto") return { AR100: r4(iou * 0.7), AR1000: r4(iou * 0.8), masksPerImage: 40 };
+  if (m.mode === "auto") {
+    const recall = (ARmax: number, maxDets: number) => ({
+      maxDets: [1, 10, maxDets],
+      ...{ AR1: r4(ARmax * 0.1), AR10: r4(ARmax * 0.5), ARmax },
+      ...{ ARs: r4(ARmax * 0.5), ARm: ARmax, ARl: r4(ARmax * 1.1), proposals: 40 * m.dataset.images },
+    });
+    const AR100 = r4(iou * 0.7), AR1000 = r4(iou * 0.8);
+    return { AR100, AR1000, masksPerImage: 40, ar100: recall(AR100, 100), ar1000: recall(AR1000, 1000) };
+  }
   const ap = r4(iou * 0.6);
-  return {
+  const ar = r4(iou * 0.75);
+  const named = {
     AP: ap,
     AP50: r4(ap * 1.4),
     AP75: r4(ap * 1.05),
     APs: r4(ap * 0.5),
     APm: r4(ap),
     APl: r4(ap * 1.2),
+    ...{ AR1: r4(ar * 0.5), AR10: r4(ar * 0.9), AR100: ar, ARs: r4(ar * 0.5), ARm: ar, ARl: r4(ar * 1.2) },
+  };
+  return {
+    ...named,
+    stats: Object.values(named),
     oracle: m.protocol.prompt === "oracle-boxes",
+    maskTokenUsed: "single-token",
   };
 }
 
@@ -118,11 +136,15 @@ export function createFakeExecutors(options: FakeExecutorOptions = {}): BenchExe
             limit: m.dataset.limit,
           },
           mode: m.mode,
+          label: m.mode === "detbox" && m.protocol.prompt === "oracle-boxes" ? "detbox (oracle-box)" : m.mode,
           protocol: { ...m.protocol },
           metrics: metricsOf(job, m),
           counts: { images: m.dataset.images },
-          timing: { wallMs: 0 },
-          env: { samq: "0.1.0", ort: "fake", ep: "cpu", device: "fake device", deno: "fake", os: "fake" },
+          timing: { wallMs: 0, encodeMs: 0, decodeMs: 0, imagesPerSec: 0 },
+          env: {
+            ...{ samq: "0.1.0", ort: "fake", ep: "cpu", epReason: "fake", device: "fake device" },
+            ...{ deno: "fake", os: "fake" },
+          },
           seed: job.seed,
           createdAt: "2000-01-01T00:00:00.000Z",
           command: ctx.command,

@@ -15,7 +15,6 @@
  */
 export * from "./bench_command.ts";
 export * from "./bench_manifest.ts";
-export * from "./bits.ts";
 export * from "./config.ts";
 export * from "./config_flags.ts";
 export * from "./default_environment.ts";
@@ -26,7 +25,6 @@ export * from "./progress.ts";
 export * from "./real_executors.ts";
 export * from "./registry_catalog.ts";
 export * from "./run.ts";
-export * from "./run_store.ts";
 export * from "./shard.ts";
 export * from "./store_like.ts";
 export * from "./validate_config.ts";

@@ -25,7 +25,7 @@ import { join } from "node:path";
 import { sha256Text } from "../util/hash.ts";
 import type { EpChoice } from "../runtime/execution_provider.ts";
 import { canonicalJson, type JsonValue } from "./_canonical_json.ts";
-import { FLOAT_BITS } from "./bits.ts";
+import { FLOAT_BITS } from "../util/bits.ts";
 import { BENCH_MODES, type BenchMode, type Granularity } from "./config.ts";
 import { DEFAULT_PROTOCOL, type ProtocolName, PROTOCOLS } from "../quantize/protocols.ts";
 import type { MethodVariant, ResolvedBench, ResolvedDataset, ResolvedModel } from "./validate_config.ts";

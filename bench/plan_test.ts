@@ -3,13 +3,13 @@ import { join } from "node:path";
 import { parseBenchConfig } from "./config.ts";
 import { createBenchEnvironment } from "./default_environment.ts";
 import { groupPasses, planBench } from "./plan.ts";
-import { openRunStore } from "./run_store.ts";
+import { openEvalStore } from "../eval/open_eval_store.ts";
 import { parseShard, shardPlan } from "./shard.ts";
 import { validateBenchConfig } from "./validate_config.ts";
 import { isSamqError, smallConfig, testCatalog } from "./_test_helpers.ts";
 
 async function planOf(raw: Record<string, unknown>, out: string) {
-  const env = createBenchEnvironment(testCatalog(), (dir) => openRunStore(dir));
+  const env = createBenchEnvironment(testCatalog(), (dir) => openEvalStore(dir));
   return planBench(await validateBenchConfig(parseBenchConfig(raw), { out, configPath: null, env }));
 }
 

@@ -17,7 +17,7 @@ import { PROMPT_PROTOCOL_DEFAULTS } from "../datasets/prompts/prompt_protocol_op
 import { selectPromptObjects } from "../datasets/prompts/select_prompt_objects.ts";
 import type { ExecutionProvider } from "../runtime/execution_provider.ts";
 import { loadModelDir } from "../sam/model_dir.ts";
-import { writeOverlayPng } from "../sam/overlay_write_png.ts";
+import { writeOverlayPng } from "../image/write_overlay_png.ts";
 import { SamPredictor } from "../sam/predictor.ts";
 import type { BenchMode } from "./config.ts";
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { benchCommand } from "./bench_command.ts";
 import { createRealExecutors } from "./real_executors.ts";
 import { registryMethodCatalog } from "./registry_catalog.ts";
-import { openRunStore } from "./run_store.ts";
+import { openEvalStore } from "../eval/open_eval_store.ts";
 import { TINY_MODEL, writeConfig } from "./_test_helpers.ts";
 
 async function bench(args: string[]): Promise<string[]> {
@@ -11,7 +11,7 @@ async function bench(args: string[]): Promise<string[]> {
   await benchCommand(args, {
     catalog: registryMethodCatalog(),
     executors: createRealExecutors(),
-    openStore: (dir) => openRunStore(dir),
+    openStore: (dir) => openEvalStore(dir),
     stderr: () => undefined,
     print: (t) => printed.push(t),
     tty: false,
@@ -36,7 +36,7 @@ Deno.test("deno task bench quantizes, evaluates, resumes and reports end to end 
     const out = join(dir, "run");
     const printed = await bench(["--config", config, "--out", out]);
     assert.deepEqual(printed, [join(out, "report.md")]);
-    const records = (await openRunStore(out)).records();
+    const records = (await openEvalStore(out)).records();
     assert.deepEqual(records.map((r) => `${r.method} ${r.bits} ${r.mode}`), [
       "float fp32 point",
       "float fp32 box",

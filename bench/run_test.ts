@@ -7,7 +7,7 @@ import { createFakeExecutors } from "./fake_executors.ts";
 import { planBench } from "./plan.ts";
 import { createProgress } from "./progress.ts";
 import { type BenchExecutors, runBench } from "./run.ts";
-import { openRunStore } from "./run_store.ts";
+import { openEvalStore } from "../eval/open_eval_store.ts";
 import { validateBenchConfig } from "./validate_config.ts";
 import { normalizedRecords, runFakeBench, smallConfig, testCatalog, writeConfig } from "./_test_helpers.ts";
 
@@ -153,7 +153,7 @@ Deno.test("mergeRuns() refuses records that disagree and shards of different con
 
 Deno.test("runBench() renames a finished model into place and leaves no temp folder on failure", async () => {
   await withTemp(async (dir) => {
-    const env = createBenchEnvironment(testCatalog(), (d) => openRunStore(d));
+    const env = createBenchEnvironment(testCatalog(), (d) => openEvalStore(d));
     const raw = smallConfig({ methods: ["minmax"], bits: ["w4a4"], modes: ["point"] });
     const bench = await validateBenchConfig(parseBenchConfig(raw), { out: dir, configPath: null, env });
     const plan = planBench(bench);
@@ -187,7 +187,7 @@ Deno.test("runBench() renames a finished model into place and leaves no temp fol
 
 Deno.test("runBench() reports progress as plain lines with an ETA", async () => {
   await withTemp(async (dir) => {
-    const env = createBenchEnvironment(testCatalog(), (d) => openRunStore(d));
+    const env = createBenchEnvironment(testCatalog(), (d) => openEvalStore(d));
     const raw = smallConfig({ methods: ["float", "minmax"], bits: ["w4a4"], modes: ["point"] });
     const bench = await validateBenchConfig(parseBenchConfig(raw), { out: dir, configPath: null, env });
     let t = 0;

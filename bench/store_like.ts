@@ -1,7 +1,8 @@
 /**
- * The run-store surface the bench uses. `bench/run_store.ts` (`openRunStore(dir)`, JSONL in
- * `<dir>/records.jsonl`, records with `schema: "samq.eval/1"`) implements it; the bench takes the store as
- * an argument so that the plan/resume/shard logic does not depend on the store's internals.
+ * The run-store surface the bench uses. `records/run_store.ts` implements it (JSONL in
+ * `<dir>/records.jsonl`), opened for evaluation records (`schema: "samq.eval/1"`, each line checked by
+ * `parseEvalRecord`) through `eval/open_eval_store.ts`; the bench takes the store as an argument so that
+ * the plan/resume/shard logic does not depend on the store's internals.
  *
  * Methods may be synchronous or asynchronous; the bench awaits every call.
  *

@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseBenchConfig } from "./config.ts";
 import { createBenchEnvironment } from "./default_environment.ts";
-import { openRunStore } from "./run_store.ts";
+import { openEvalStore } from "../eval/open_eval_store.ts";
 import { registryMethodCatalog } from "./registry_catalog.ts";
 import { validateBenchConfig } from "./validate_config.ts";
 import { isSamqError, runFakeBench, smallConfig, testCatalog, writeConfig } from "./_test_helpers.ts";
 
-const env = () => createBenchEnvironment(testCatalog(), (dir) => openRunStore(dir));
+const env = () => createBenchEnvironment(testCatalog(), (dir) => openEvalStore(dir));
 
 async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "samq-bench-" });
@@ -71,7 +71,7 @@ Deno.test("validateBenchConfig() checks option values with the registry method's
     assert.equal(catalog.get("lsq+")?.status, "available");
     assert.equal(catalog.get("saq-sam")?.status, "planned");
     assert.equal(catalog.get("ahcptq")?.status, "available");
-    const env = createBenchEnvironment(catalog, (d) => openRunStore(d));
+    const env = createBenchEnvironment(catalog, (d) => openEvalStore(d));
     const raw = smallConfig({
       methods: ["float", { name: "minmax", options: { activationRange: "bogus" } }],
     });

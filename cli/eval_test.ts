@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runCliFile } from "../tests/_cli.ts";
+import { runCliFile } from "../util/test_cli.ts";
 import { REPO_ROOT } from "../util/paths.ts";
 import { AMG_DEFAULTS } from "../sam/amg/amg_options.ts";
 import { PROMPT_PROTOCOL_DEFAULTS } from "../datasets/prompts/prompt_protocol_options.ts";

@@ -44,13 +44,13 @@ import { openAdapter } from "../sam/adapters/open_adapter.ts";
 import { openOfficialAdapter } from "../sam/adapters/official.ts";
 import type { SessionOptions } from "../runtime/session.ts";
 import type { ImageEmbedding, SamAdapter } from "../sam/adapters/types.ts";
-import { readImageRgb } from "../sam/image_io_read_rgb.ts";
-import { type PreprocessedImage, preprocessImage } from "../sam/preprocess_image.ts";
-import { type PooledImage, type PooledMask, PreprocessPool } from "../sam/preprocess_pool.ts";
-import { EncoderWorker, type WorkerEmbedding } from "../sam/preprocess_pool_encoder.ts";
-import { transformCoords } from "../sam/coords_transform.ts";
-import { postprocessMasks } from "../sam/postprocess_masks.ts";
-import { thresholdMask } from "../sam/postprocess_threshold.ts";
+import { readImageRgb } from "../image/read_image_rgb.ts";
+import { type PreprocessedImage, preprocessImage } from "../sam/preprocess/preprocess_image.ts";
+import { type PooledImage, type PooledMask, PreprocessPool } from "../sam/preprocess/preprocess_pool.ts";
+import { EncoderWorker, type WorkerEmbedding } from "../sam/preprocess/preprocess_pool_encoder.ts";
+import { transformCoords } from "../sam/prompts/coords_transform.ts";
+import { postprocessMasks } from "../sam/postprocess/postprocess_masks.ts";
+import { thresholdMask } from "../mask/threshold_mask.ts";
 import { perfGpu } from "./perf_gpu.ts";
 
 const DEFAULTS = Object.freeze({

@@ -27,7 +27,7 @@ import { sharedDataDir } from "../util/paths.ts";
 import { parseEpChoice, resolveExecutionProvider } from "../runtime/execution_provider.ts";
 import { loadModelDir } from "../sam/model_dir.ts";
 import { SamPredictor } from "../sam/predictor.ts";
-import { readImageRgb } from "../sam/image_io_read_rgb.ts";
+import { readImageRgb } from "../image/read_image_rgb.ts";
 import { AMG_DEFAULTS, type AmgOptions } from "../sam/amg/amg_options.ts";
 import { type AmgResult, generateMasks } from "../sam/amg/generate_masks.ts";
 import { type MultimaskDecoder, openMultimaskDecoder } from "../sam/amg/generate_multimask_decoder.ts";

@@ -15,11 +15,11 @@ import { exists, writeFileAtomic } from "../util/fs.ts";
 import { parseEpChoice, resolveExecutionProvider } from "../runtime/execution_provider.ts";
 import { loadModelDir } from "../sam/model_dir.ts";
 import { SamPredictor } from "../sam/predictor.ts";
-import { readImageRgb } from "../sam/image_io_read_rgb.ts";
-import { writeMaskPng } from "../sam/image_io_write_mask_png.ts";
-import { writeOverlayPng } from "../sam/overlay_write_png.ts";
-import { maskToBoxXyxyInclusive } from "../sam/mask_ops_to_box.ts";
-import { maskArea } from "../sam/mask_ops_area.ts";
+import { readImageRgb } from "../image/read_image_rgb.ts";
+import { writeMaskPng } from "../image/write_mask_png.ts";
+import { writeOverlayPng } from "../image/write_overlay_png.ts";
+import { maskToBoxXyxyInclusive } from "../mask/mask_to_box.ts";
+import { maskArea } from "../mask/mask_area.ts";
 import { parseBox, parsePoint } from "./_args.ts";
 
 const USAGE =

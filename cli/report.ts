@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import { runCli } from "../util/cli.ts";
 import { SamqError } from "../util/errors.ts";
-import { openRunStore } from "../bench/run_store.ts";
+import { openEvalStore } from "../eval/open_eval_store.ts";
 import { writeReport } from "../bench/report/write_report.ts";
 
 const USAGE = "Usage: deno task report RUN_DIR";
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
       field: "RUN_DIR",
     });
   }
-  const result = await writeReport(positionals[0]!, { openStore: (dir) => openRunStore(dir) });
+  const result = await writeReport(positionals[0]!, { openStore: (dir) => openEvalStore(dir) });
   // deno-lint-ignore no-console
   console.log(result.report);
 }

@@ -23,13 +23,13 @@ import { SamqError } from "../util/errors.ts";
 import { centerPoint, gtBoxXyxy, openDataset, selectPromptObjects } from "../datasets/mod.ts";
 import { loadModelDir, type SamModelDir } from "../sam/model_dir.ts";
 import { chooseMask, type PromptInput, SamPredictor } from "../sam/predictor.ts";
-import { maskIou } from "../sam/mask_ops_iou.ts";
-import { postprocessMasks } from "../sam/postprocess_masks.ts";
-import { thresholdMask } from "../sam/postprocess_threshold.ts";
-import { preprocessImage } from "../sam/preprocess_image.ts";
+import { maskIou } from "../mask/mask_iou.ts";
+import { postprocessMasks } from "../sam/postprocess/postprocess_masks.ts";
+import { thresholdMask } from "../mask/threshold_mask.ts";
+import { preprocessImage } from "../sam/preprocess/preprocess_image.ts";
 import { openAdapter } from "../sam/adapters/open_adapter.ts";
-import { sam2PostprocessMasks } from "../sam/sam2_postprocess_masks.ts";
-import type { RgbImage } from "../sam/image_io_read_rgb.ts";
+import { sam2PostprocessMasks } from "../sam/sam2/sam2_postprocess_masks.ts";
+import type { RgbImage } from "../image/read_image_rgb.ts";
 
 /** Mean IoUs of one prompt mode. */
 export interface ModeScores {

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { annToRle, decodeRleRowMajor, type Rle } from "../eval/coco/mod.ts";
-import { readImageRgb } from "../sam/image_io_read_rgb.ts";
+import { annToRle, decodeRleRowMajor, type Rle } from "../mask/mod.ts";
+import { readImageRgb } from "../image/read_image_rgb.ts";
 import { SamqError } from "../util/errors.ts";
 import { sha256Bytes } from "../util/hash.ts";
 import type {

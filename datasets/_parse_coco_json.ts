@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { annToRle, rleArea, rleToBbox } from "../eval/coco/mod.ts";
+import { annToRle, rleArea, rleToBbox } from "../mask/mod.ts";
 import { SamqError } from "../util/errors.ts";
 import { join } from "node:path";
 import type { DatasetCategory } from "./dataset.ts";

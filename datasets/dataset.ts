@@ -9,8 +9,8 @@
  *
  * @module
  */
-import type { Rle } from "../eval/coco/mod.ts";
-import type { RgbImage } from "../sam/image_io_read_rgb.ts";
+import type { Rle } from "../mask/mod.ts";
+import type { RgbImage } from "../image/read_image_rgb.ts";
 
 /** Loader kinds, as used in dataset specs `kind:path[:split]`. */
 export const DATASET_KINDS = ["coco", "sa1b", "folder", "synthetic"] as const;

@@ -13,7 +13,7 @@
  */
 import { basename, extname, join } from "node:path";
 import sharp from "sharp";
-import { encodeMaskRowMajor, rleArea, rleToBbox, rleToString } from "../eval/coco/mod.ts";
+import { encodeMaskRowMajor, rleArea, rleToBbox, rleToString } from "../mask/mod.ts";
 import { SamqError } from "../util/errors.ts";
 import { sha256Bytes } from "../util/hash.ts";
 import type { Dataset } from "./dataset.ts";

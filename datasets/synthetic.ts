@@ -17,7 +17,7 @@
  */
 import { basename, dirname, join } from "node:path";
 import sharp from "sharp";
-import { encodeMaskRowMajor, rleArea, rleToBbox, rleToString } from "../eval/coco/mod.ts";
+import { encodeMaskRowMajor, rleArea, rleToBbox, rleToString } from "../mask/mod.ts";
 import { SamqError } from "../util/errors.ts";
 import { createPrng, type Prng } from "../util/prng.ts";
 

@@ -1,6 +1,6 @@
 /**
  * The evaluation record (DESIGN §2 "Results"): one JSON object per (model, method, bits, dataset, mode),
- * appended to a run store (`bench/run_store.ts`); reports are rendered from these records only.
+ * appended to a run store (`records/run_store.ts`); reports are rendered from these records only.
  *
  * Fields: `schema` ({@link EVAL_RECORD_SCHEMA}), `key` (see `record_key.ts`: the sha256 of the identity),
  * `model` {name, dir, format, sha256 per file, provenance, quant?}, `method` ("float" unless the model has
@@ -9,9 +9,10 @@
  * `counts`, `timing` {wallMs, encodeMs, decodeMs, imagesPerSec}, `env` {samq, ort, ep, epReason, device,
  * deno, os}, `seed`, `createdAt` (ISO 8601), `command` (the command line, or null).
  *
- * Metrics are fractions in [0, 1] (tables multiply by 100): point/box {count, mIoU, mDice, bySize};
- * auto {AR100, AR1000, masksPerImage, ar100, ar1000}; detbox the 12 named COCOeval stats plus `stats`,
- * `oracle` and `maskTokenUsed`.
+ * `EvalRecord` is a union discriminated by `mode`; each mode has its typed metrics, fractions in [0, 1]
+ * (tables multiply by 100): point/box {@link PromptMetrics}, auto {@link AutoMetrics}, detbox
+ * {@link DetboxMetrics}. Records are plain JSON; `parse_eval_record.ts` is the one way back from a stored
+ * line to this type.
  *
  * @module
  */
@@ -19,6 +20,10 @@ import type { EvalEnv } from "./record_env.ts";
 import { evalRecordKey } from "./record_key.ts";
 import type { EvalModelInfo } from "./record_model.ts";
 import type { Json } from "./modes/mode_runner.ts";
+import type { EvalMode } from "./modes/eval_options.ts";
+import type { MaskMetricSummary } from "./metrics/create_mask_metric_accumulator.ts";
+import type { ProposalRecall } from "./metrics/evaluate_proposals.ts";
+import type { StatKey } from "./coco/summarize.ts";
 
 /** Schema tag of evaluation records (bump on incompatible changes). */
 export const EVAL_RECORD_SCHEMA = "samq.eval/1";
@@ -51,44 +56,70 @@ export interface EvalTiming {
   imagesPerSec: number;
 }
 
-/** One evaluation record. */
-export interface EvalRecord {
-  schema: typeof EVAL_RECORD_SCHEMA;
-  key: string;
+/** A JSON object. */
+export type JsonObject = { [key: string]: Json };
+
+/** Point and box metrics: mIoU and mDice per object (null when no object was scored), per COCO size too. */
+export type PromptMetrics = MaskMetricSummary;
+
+/** Automatic-mode metrics: class-agnostic AR@100 and AR@1000, with their full recall records. */
+export interface AutoMetrics {
+  AR100: number;
+  AR1000: number;
+  /** Proposals per evaluated image. */
+  masksPerImage: number;
+  ar100: ProposalRecall;
+  ar1000: ProposalRecall;
+}
+
+/** Detector-box metrics: the 12 named COCOeval `segm` stats (−1 = no GT in that bucket) and their list. */
+export type DetboxMetrics = Record<StatKey, number> & {
+  /** pycocotools' `stats`, in its order. */
+  stats: number[];
+  /** Whether the boxes were the GT boxes (oracle-box variant). */
+  oracle: boolean;
+  /** "single-token", "best-of-3", both joined by "+", or null when no box was decoded. */
+  maskTokenUsed: string | null;
+};
+
+/** Each mode with its metrics: the discriminated part of a record and of a mode's outcome. */
+export type ModeMetrics =
+  | { mode: "point"; metrics: PromptMetrics }
+  | { mode: "box"; metrics: PromptMetrics }
+  | { mode: "auto"; metrics: AutoMetrics }
+  | { mode: "detbox"; metrics: DetboxMetrics };
+
+/** The fields every record has whatever its mode. */
+export interface EvalRecordCommon {
   model: EvalModelInfo;
   method: string;
   bits: string;
   dataset: EvalDatasetInfo;
-  mode: string;
   label: string;
-  protocol: { [key: string]: Json };
-  metrics: { [key: string]: Json };
-  counts: { [key: string]: Json };
+  protocol: JsonObject;
+  counts: JsonObject;
   timing: EvalTiming;
   env: EvalEnv;
   seed: number;
   createdAt: string;
   command: string | null;
-  [field: string]: unknown;
 }
 
 /** Everything {@link buildEvalRecord} needs. */
-export interface EvalRecordParts {
-  model: EvalModelInfo;
-  method: string;
-  bits: string;
-  dataset: EvalDatasetInfo;
-  mode: string;
-  label: string;
-  protocol: { [key: string]: Json };
-  metrics: { [key: string]: Json };
-  counts: { [key: string]: Json };
-  timing: EvalTiming;
-  env: EvalEnv;
-  seed: number;
-  createdAt: string;
-  command: string | null;
-}
+export type EvalRecordParts = EvalRecordCommon & ModeMetrics;
+
+/**
+ * One evaluation record. Narrow on `mode` to reach the typed metrics; stores may stamp extra fields
+ * (the bench adds `bench`), which the index signature admits.
+ */
+export type EvalRecord = EvalRecordParts & {
+  schema: typeof EVAL_RECORD_SCHEMA;
+  key: string;
+  [field: string]: unknown;
+};
+
+/** The metrics type of one mode. */
+export type MetricsOf<M extends EvalMode> = Extract<ModeMetrics, { mode: M }>["metrics"];
 
 /**
  * Assembles a record and computes its key.

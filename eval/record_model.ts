@@ -4,8 +4,8 @@
  * quantized model the identity of its `quant.json`.
  *
  * A model folder with `quant.json` is quantized: `method` comes from its `method` field and `bits` from
- * `bits` (a string such as "w4a4", or `{w, a}` / `{weights, activations}` bit widths); otherwise the
- * method is "float" and the bits "fp32". The record keeps the sha256 of `quant.json` and its top-level
+ * its `bits` widths `{w, a}` (read by `readQuantJson`, the one reader of the file); otherwise the method
+ * is "float" and the bits "fp32" (`FLOAT_BITS`). The record keeps the sha256 of `quant.json` and its top-level
  * scalar fields (method, bits, seed, …), not the per-tensor quantizer tables, plus what the report's
  * hygiene and protocol lines need: the weight granularity, the protocol (name and deviations; "unrecorded"
  * for files older than protocols) and the audit's verdict (null when the file has none).
@@ -13,15 +13,14 @@
  * @module
  */
 import { join } from "node:path";
-import { SamqError } from "../util/errors.ts";
-import { exists, readJsonFile } from "../util/fs.ts";
+import { bitsLabel, FLOAT_BITS } from "../util/bits.ts";
+import { exists } from "../util/fs.ts";
 import { sha256File } from "../util/hash.ts";
+import { QUANT_JSON, readQuantJson } from "../quantize/quant_json.ts";
 import type { SamModelDir } from "../sam/model_dir.ts";
 
 /** Method name of an unquantized model. */
 export const FLOAT_METHOD_NAME = "float";
-/** Bits label of an unquantized model. */
-export const FLOAT_BITS_NAME = "fp32";
 
 /** The quantization identity of a model with `quant.json`. */
 export interface EvalQuantInfo {
@@ -68,20 +67,6 @@ export interface EvalModelDescription {
   bits: string;
 }
 
-function parseBitsField(v: unknown, path: string): string {
-  if (typeof v === "string" && /^(w\d+a\d+|fp32)$/i.test(v.trim())) return v.trim().toLowerCase();
-  if (v !== null && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    const w = o.w ?? o.weights, a = o.a ?? o.activations;
-    if (Number.isInteger(w) && Number.isInteger(a)) return `w${w}a${a}`;
-  }
-  throw new SamqError(
-    "invalid_file",
-    `Cannot read "${path}": field "bits" must be "wXaY" or {w, a}, got ${JSON.stringify(v ?? null)}`,
-    { path, field: "bits" },
-  );
-}
-
 function obj(v: unknown): Record<string, unknown> | null {
   return v !== null && typeof v === "object" && !Array.isArray(v) ? v as Record<string, unknown> : null;
 }
@@ -115,7 +100,7 @@ function auditOf(v: unknown): EvalQuantInfo["audit"] {
  * @param model A loaded model folder.
  * @returns The record's model part, the method and the bits.
  * @throws {SamqError} `not_found` for a listed file that is missing; `invalid_json` / `invalid_file` for a
- *   malformed `quant.json` (field "method" or "bits").
+ *   malformed `quant.json` (naming the field, e.g. "method" or "bits").
  */
 export async function describeEvalModel(model: SamModelDir): Promise<EvalModelDescription> {
   const cfg = model.config;
@@ -129,23 +114,10 @@ export async function describeEvalModel(model: SamModelDir): Promise<EvalModelDe
     sha256,
     provenance: cfg.provenance ?? {},
   };
-  const quantPath = join(model.dir, "quant.json");
-  if (!(await exists(quantPath))) return { info, method: FLOAT_METHOD_NAME, bits: FLOAT_BITS_NAME };
-  const raw = await readJsonFile(quantPath);
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new SamqError("invalid_file", `Cannot read "${quantPath}": expected a JSON object`, {
-      path: quantPath,
-      field: "/",
-    });
-  }
-  const q = raw as Record<string, unknown>;
-  if (typeof q.method !== "string" || q.method === "") {
-    throw new SamqError("invalid_file", `Cannot read "${quantPath}": field "method" is missing`, {
-      path: quantPath,
-      field: "method",
-    });
-  }
-  const bits = parseBitsField(q.bits, quantPath);
+  const quantPath = join(model.dir, QUANT_JSON);
+  if (!(await exists(quantPath))) return { info, method: FLOAT_METHOD_NAME, bits: FLOAT_BITS };
+  const q = await readQuantJson(quantPath);
+  const bits = bitsLabel(q.bits);
   const fields: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(q)) {
     if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") fields[k] = v;

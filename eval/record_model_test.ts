@@ -30,28 +30,36 @@ Deno.test("describeEvalModel() hashes every model file and reports a float model
   assert.deepEqual(Object.keys(d.info.sha256), ["decoder.onnx", "encoder.onnx"]);
 });
 
+/** The fields `readQuantJson` checks, plus a scalar (`seed`) and a table (`quantizers`). */
+const QUANT = {
+  schema: 1,
+  method: "repq-vit",
+  bits: { w: 4, a: 8 },
+  bitsLabel: "w4a8",
+  seed: 7,
+  quantizers: [{ x: 1 }],
+  audit: { ok: true },
+};
+
 Deno.test("describeEvalModel() reads method and bits from quant.json", async () => {
   const dir = await copyTiny();
-  const quant = {
-    method: "repq-vit",
-    bits: { w: 4, a: 8 },
-    granularity: "per-tensor",
-    quantizers: [{ x: 1 }],
-  };
-  await Deno.writeTextFile(join(dir, "quant.json"), JSON.stringify(quant));
+  await Deno.writeTextFile(join(dir, "quant.json"), JSON.stringify(QUANT));
   const d = await describeEvalModel(await loadModelDir(dir));
   assert.equal(d.method, "repq-vit");
   assert.equal(d.bits, "w4a8");
-  assert.deepEqual(d.info.quant?.fields, { method: "repq-vit", granularity: "per-tensor" });
-  await Deno.writeTextFile(join(dir, "quant.json"), JSON.stringify({ method: "minmax", bits: "W6A6" }));
-  assert.equal((await describeEvalModel(await loadModelDir(dir))).bits, "w6a6");
+  assert.deepEqual(d.info.quant?.fields, { schema: 1, method: "repq-vit", bitsLabel: "w4a8", seed: 7 });
 });
 
 Deno.test("describeEvalModel() names quant.json and the field when it is malformed", async () => {
   const dir = await copyTiny();
   const path = join(dir, "quant.json");
   for (
-    const [json, field] of [[{ bits: "w4a4" }, "method"], [{ method: "m", bits: "4 bit" }, "bits"]] as const
+    const [json, field] of [
+      [{ ...QUANT, method: undefined }, "method"],
+      [{ ...QUANT, bits: "w4a4" }, "bits"],
+      [{ ...QUANT, bits: { w: 10, a: 10 } }, "bits"],
+      [{ ...QUANT, schema: 2 }, "schema"],
+    ] as const
   ) {
     await Deno.writeTextFile(path, JSON.stringify(json));
     await assert.rejects(

@@ -28,7 +28,13 @@ import type { QuantProtocol } from "./protocols.ts";
 /** What the check counted (written into `quant.json` under `protocol.check`). */
 export interface ProtocolCheck {
   weights: { perChannel: number; perTensor: number };
-  activations: { uniformPerTensor: number; perChannel: number; symmetric: number; log: number; hybrid: number };
+  activations: {
+    uniformPerTensor: number;
+    perChannel: number;
+    symmetric: number;
+    log: number;
+    hybrid: number;
+  };
   /** In-scope attentions and those whose two matmuls both read quantized inputs. */
   attentions: { inScope: number; bothMatmulsQuantized: number };
   /** LayerNorms and GELUs of the quantized parts (all float when the check passes). */

@@ -25,6 +25,7 @@
  */
 import { join } from "node:path";
 import { SamqError } from "../util/errors.ts";
+import { isBitWidth } from "../util/bits.ts";
 import { readJsonFile, writeFileAtomic } from "../util/fs.ts";
 import type { AuditResult } from "./audit/audit_quantized_model.ts";
 import type { DisjointCheck } from "./calibrate/calibration_set.ts";
@@ -90,7 +91,13 @@ export async function readQuantJson(path: string): Promise<QuantJson> {
   };
   need(raw && typeof raw === "object", "/", "must be an object");
   need(raw.schema === 1, "schema", "must be 1");
-  need(typeof raw.method === "string", "method", "is missing");
+  need(typeof raw.method === "string" && raw.method !== "", "method", "is missing");
+  const bits = raw.bits as Record<string, unknown> | null | undefined;
+  need(
+    bits && typeof bits === "object" && isBitWidth(bits.w) && isBitWidth(bits.a),
+    "bits",
+    "must be {w, a} with widths 2–8",
+  );
   need(Array.isArray(raw.quantizers), "quantizers", "must be a list");
   need(raw.audit && typeof raw.audit === "object", "audit", "is missing");
   if (raw.protocol !== undefined) {

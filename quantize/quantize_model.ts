@@ -34,7 +34,7 @@ import { NO_PROGRESS, type ProgressFn } from "./calibrate/progress.ts";
 import { prepareSamModel } from "./graph/prepare_sam_model.ts";
 import type { ModelPart } from "./graph/types.ts";
 import { getMethod } from "./methods/mod.ts";
-import { parseBits } from "./methods/parse_bits.ts";
+import { bitsLabel, parseBits } from "../util/bits.ts";
 import { timePhase } from "./methods/steps/time_phase.ts";
 import { type BitWidths, GRANULARITIES, type Granularity, type Scope, SCOPES } from "./methods/types.ts";
 import { type QuantJson, writeQuantJson } from "./quant_json.ts";
@@ -245,7 +245,7 @@ export async function quantizeModel(
     method: method.name,
     methodOptions: { ...methodOptions },
     bits: o.bits,
-    bitsLabel: `w${o.bits.w}a${o.bits.a}`,
+    bitsLabel: bitsLabel(o.bits),
     granularity: { weights: o.granularity, activations: "per-tensor" },
     protocol: protocolRecord(protocol, {
       granularity: o.granularity,

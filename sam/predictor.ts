@@ -14,14 +14,14 @@ import type { SessionOptions } from "../runtime/session.ts";
 import type { SamModelDir } from "./model_dir.ts";
 import { openAdapter } from "./adapters/open_adapter.ts";
 import type { DecoderResult, ImageEmbedding, SamAdapter } from "./adapters/types.ts";
-import type { RgbImage } from "./image_io_read_rgb.ts";
-import { type PreprocessedImage, preprocessImage } from "./preprocess_image.ts";
-import type { SizeHw } from "./preprocess_shape.ts";
-import { transformCoords } from "./coords_transform.ts";
-import { transformBoxesXyxy } from "./coords_transform_boxes.ts";
-import { postprocessMasks } from "./postprocess_masks.ts";
-import { sam2PostprocessMasks } from "./sam2_postprocess_masks.ts";
-import { thresholdMask } from "./postprocess_threshold.ts";
+import type { RgbImage } from "../image/read_image_rgb.ts";
+import { type PreprocessedImage, preprocessImage } from "./preprocess/preprocess_image.ts";
+import type { SizeHw } from "./preprocess/preprocess_shape.ts";
+import { transformCoords } from "./prompts/coords_transform.ts";
+import { transformBoxesXyxy } from "./prompts/coords_transform_boxes.ts";
+import { postprocessMasks } from "./postprocess/postprocess_masks.ts";
+import { sam2PostprocessMasks } from "./sam2/sam2_postprocess_masks.ts";
+import { thresholdMask } from "../mask/threshold_mask.ts";
 
 /** Prompts in original-image pixels. */
 export interface PromptInput {

@@ -15,7 +15,7 @@ import sharp from "sharp";
 import { REPO_ROOT } from "../util/paths.ts";
 import { sha256Bytes } from "../util/hash.ts";
 import { modelProtoType } from "../onnx/io/_schema.ts";
-import { type CliResult, runCliFile, type RunCliOptions } from "./_cli.ts";
+import { type CliResult, runCliFile, type RunCliOptions } from "../util/test_cli.ts";
 
 /** The tiny random ViT-SAM fixture, both layouts. */
 export const TINY_OFFICIAL = join(REPO_ROOT, "tests", "fixtures", "tiny-vit-sam", "official");

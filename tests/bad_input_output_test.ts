@@ -16,7 +16,7 @@ import {
   withTmp,
   writePng,
 } from "./_bad_input.ts";
-import { runCliFile } from "./_cli.ts";
+import { runCliFile } from "../util/test_cli.ts";
 
 const EVAL = "synthetic:seed=91,n=2,size=64";
 const CALIB = "synthetic:seed=92,n=2,size=64";

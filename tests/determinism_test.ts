@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { METHODS } from "../quantize/methods/mod.ts";
 import { SLOW_TESTS } from "../util/test_env.ts";
 import { snapshotTree, TINY_OFFICIAL, withTmp } from "./_bad_input.ts";
-import { runCliFile } from "./_cli.ts";
+import { runCliFile } from "../util/test_cli.ts";
 import { comparableQuantJson, comparableRecords, comparableTree } from "./_run_compare.ts";
 
 const DEFAULT_METHODS = ["minmax", "percentile", "lsq+"];

@@ -15,7 +15,7 @@ import { REPO_ROOT } from "../util/paths.ts";
 import { createPrng } from "../util/prng.ts";
 import { SLOW_TESTS } from "../util/test_env.ts";
 import { TINY_OFFICIAL, withTmp } from "./_bad_input.ts";
-import { runCliFile } from "./_cli.ts";
+import { runCliFile } from "../util/test_cli.ts";
 import { comparableRecords, comparableTree, leftovers } from "./_run_compare.ts";
 
 const SEEDS = SLOW_TESTS ? [1, 2, 3, 4, 5, 6] : [1];

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import sharp from "sharp";
 import { REPO_ROOT } from "../util/paths.ts";
-import { runCliFile } from "./_cli.ts";
+import { runCliFile } from "../util/test_cli.ts";
 import { withTmp, writePng } from "./_bad_input.ts";
 
 const TINY = join(REPO_ROOT, "tests", "fixtures", "tiny-vit-sam");

@@ -12,7 +12,7 @@ import { SLOW_SKIP_NOTE, SLOW_TESTS } from "../util/test_env.ts";
 import { openDataset } from "../datasets/mod.ts";
 import { loadModelDir } from "../sam/model_dir.ts";
 import { SamPredictor } from "../sam/predictor.ts";
-import { maskIou } from "../sam/mask_ops_iou.ts";
+import { maskIou } from "../mask/mask_iou.ts";
 import { prepareSamModel } from "../quantize/graph/prepare_sam_model.ts";
 import { quantizeModel } from "../quantize/quantize_model.ts";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { formatBits } from "../bits.ts";
+import { formatBits } from "../../util/bits.ts";
 import { formatOptionValue } from "./_layout.ts";
 import { markdownTable } from "./_markdown.ts";
 import type { ReportRecord } from "./report_record.ts";

@@ -5,8 +5,8 @@
  * @example Usage
  * ```ts ignore
  * import { writeReport } from "./mod.ts";
- * import { openRunStore } from "../run_store.ts";
- * const { report } = await writeReport("runs/demo", { openStore: openRunStore });
+ * import { openEvalStore } from "../../eval/open_eval_store.ts";
+ * const { report } = await writeReport("runs/demo", { openStore: openEvalStore });
  * ```
  *
  * @module

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { compareBits, FLOAT_BITS, formatBits } from "../bits.ts";
+import { compareBits, FLOAT_BITS, formatBits } from "../../util/bits.ts";
 import { FLOAT_METHOD } from "../method_catalog.ts";
 import { cellPicker, orderBy, type ReportManifest, type VariantRow, variantRows } from "./_layout.ts";
 import { slug } from "./_markdown.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { GOLDEN_DIR, goldenRecords, renderGolden } from "../testdata/golden.ts";
-import { openRunStore } from "../run_store.ts";
+import { openEvalStore } from "../../eval/open_eval_store.ts";
 import { boldBest, formatPercent, formatSeconds, markdownTable } from "./_markdown.ts";
 import { variantRows } from "./_layout.ts";
 import { renderReport } from "./render_report.ts";
@@ -107,14 +107,20 @@ Deno.test("formatPercent() and formatSeconds() use fixed formats", () => {
 Deno.test("toReportRecord() names the file, line and field of a malformed record", async () => {
   const line = (await Deno.readTextFile(join(GOLDEN_DIR, "records.jsonl"))).split("\n")[0]!;
   const r = JSON.parse(line);
-  delete r.metrics.mIoU;
+  // A point record with no scored object is a valid record but has no mIoU to report.
+  r.metrics.mIoU = null;
   assert.throws(
     () => toReportRecord(r, { path: "x.jsonl", line: 7 }),
     isSamqError("invalid_file", "line 7/metrics/mIoU"),
   );
+  delete r.metrics.mIoU;
+  assert.throws(
+    () => parseReportRecords(`\n${JSON.stringify(r)}\n`, "x.jsonl"),
+    isSamqError("invalid_file", "line 2/metrics/mIoU"),
+  );
   assert.throws(
     () => parseReportRecords("{}\nnot json\n", "y.jsonl"),
-    isSamqError("invalid_file", "line 1/model"),
+    isSamqError("incompatible", "line 1/schema"),
   );
   assert.throws(() => parseReportRecords("not json\n", "y.jsonl"), isSamqError("invalid_file", "line 1"));
 });
@@ -124,7 +130,7 @@ Deno.test("writeReport() writes report.md and chart PNGs from a run folder, twic
   try {
     await Deno.copyFile(join(GOLDEN_DIR, "records.jsonl"), join(dir, "records.jsonl"));
     await Deno.copyFile(join(GOLDEN_DIR, "bench.json"), join(dir, "bench.json"));
-    const open = (d: string) => openRunStore(d);
+    const open = (d: string) => openEvalStore(d);
     const first = await writeReport(dir, { openStore: open });
     const md1 = await Deno.readTextFile(first.report);
     const png1 = await Deno.readFile(first.charts[0]!);

@@ -1,14 +1,16 @@
 /**
- * The report's typed view of a run record (`samq.eval/1`, see `bench/run_store.ts` and the evaluation
- * runner), with the bench stamp (`bench.options`, see `bench/run.ts`). Only what the report shows is
- * read; missing optional parts read as null, a record without its identity fields is an error.
+ * The report's view of a run record (`samq.eval/1`, checked and typed by `eval/parse_eval_record.ts`),
+ * with the bench stamp (`bench.options`, see `bench/run.ts`): only what the report shows, flattened per
+ * mode. A missing bench stamp reads as null or {}.
  *
  * @module
  */
 import { SamqError } from "../../util/errors.ts";
 import type { JsonValue } from "../_canonical_json.ts";
 import type { BenchMode } from "../config.ts";
-import { BENCH_MODES } from "../config.ts";
+import { STAT_KEYS } from "../../eval/coco/summarize.ts";
+import { parseEvalRecord, type RecordLocation } from "../../eval/parse_eval_record.ts";
+import type { EvalRecord } from "../../eval/record.ts";
 
 /** Point/box metrics (fractions in [0, 1]). */
 export interface PromptMetrics {
@@ -83,14 +85,6 @@ const obj = (
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
-function strMap(v: unknown): Record<string, string> {
-  const o = obj(v);
-  if (o === null) return typeof v === "string" ? { model: v } : {};
-  const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(o)) if (typeof x === "string") out[k] = x;
-  return out;
-}
-
 function strList(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
@@ -102,15 +96,15 @@ function auditOf(a: Obj | null): ReportRecord["audit"] {
 }
 
 /**
- * Reads one stored record.
+ * The report's view of one checked record.
  *
- * @param raw The parsed JSON record.
+ * @param r A record from `parseEvalRecord`.
  * @param where The file (named in errors as `path`) and the 1-based line.
  * @returns The typed view.
- * @throws {SamqError} `invalid_file` naming the file and `line N/field` when key, model name, method, bits,
- *   dataset, mode or the mode's main metrics are missing.
+ * @throws {SamqError} `invalid_file` naming the file and `line N/metrics/…` when a point/box record has no
+ *   mean (no object was scored): the report has nothing to show for it.
  */
-export function toReportRecord(raw: unknown, where: { path: string; line: number }): ReportRecord {
+export function toReportRecord(r: EvalRecord, where: RecordLocation): ReportRecord {
   const fail = (field: string): never => {
     throw new SamqError(
       "invalid_file",
@@ -118,66 +112,53 @@ export function toReportRecord(raw: unknown, where: { path: string; line: number
       { path: where.path, field: `line ${where.line}/${field}` },
     );
   };
-  const r = obj(raw) ?? fail("/");
-  const model = obj(r.model) ?? fail("model");
-  const dataset = obj(r.dataset) ?? fail("dataset");
-  const mode = str(r.mode);
-  if (!(BENCH_MODES as readonly string[]).includes(mode ?? "")) fail("mode");
-  const metrics = obj(r.metrics) ?? fail("metrics");
-  const quant = obj(model.quant);
-  const qFields = obj(quant?.fields) ?? quant ?? {};
+  const { model, dataset, env } = r;
+  const quant = model.quant;
   const bench = obj(r.bench);
-  const env = obj(r.env) ?? {};
   const out: ReportRecord = {
-    key: str(r.key) ?? fail("key"),
+    key: r.key,
     // The float model's name: the bench stamp, else a quantized model's provenance source.
-    model: str(bench?.model) ?? (quant ? str(obj(model.provenance)?.source) : null) ?? str(model.name) ??
-      fail("model/name"),
-    modelSha256: strMap(model.sha256),
-    modelFormat: str(model.format),
-    provenance: strMap(model.provenance),
-    method: str(r.method) ?? fail("method"),
-    bits: (str(r.bits) ?? fail("bits")).toLowerCase(),
+    model: str(bench?.model) ?? (quant ? model.provenance.source : undefined) ?? model.name,
+    modelSha256: model.sha256,
+    modelFormat: model.format,
+    provenance: model.provenance,
+    method: r.method,
+    bits: r.bits,
     options: (obj(bench?.options) ?? {}) as Record<string, JsonValue>,
-    dataset: str(dataset.spec) ?? str(dataset.name) ?? fail("dataset/spec"),
-    datasetHash: str(dataset.hash),
-    images: num(dataset.images),
-    objects: num(dataset.objects),
-    mode: mode as BenchMode,
+    dataset: dataset.spec,
+    datasetHash: dataset.hash,
+    images: dataset.images,
+    objects: dataset.objects,
+    mode: r.mode,
     prompt: null,
     auto: null,
     detbox: null,
-    quantWallTimeMs: num(bench?.quantWallTimeMs) ?? num(qFields.wallTimeMs),
-    quantId: str(bench?.quantizeKey) ?? str(quant?.sha256),
-    granularity: str(quant?.weightGranularity) ?? str(qFields.granularity),
-    protocol: quant === null ? null : str(obj(quant.protocol)?.name) ?? "unrecorded",
+    quantWallTimeMs: num(bench?.quantWallTimeMs) ?? num(quant?.fields.wallTimeMs),
+    quantId: str(bench?.quantizeKey) ?? quant?.sha256 ?? null,
+    // Records written before protocols and audits carry neither: read them defensively.
+    granularity: str(quant?.weightGranularity) ?? str(quant?.fields.granularity),
+    protocol: quant === undefined ? null : str(obj(quant.protocol)?.name) ?? "unrecorded",
     protocolDeviations: strList(obj(quant?.protocol)?.deviations),
     audit: auditOf(obj(quant?.audit)),
     evaluatedTrainingOps: num(obj(quant?.evaluatedGraphs)?.trainingOps),
-    env: { samq: str(env.samq), ort: str(env.ort), ep: str(env.ep), device: str(env.device) },
-    seed: num(r.seed),
-    command: str(r.command),
-    createdAt: str(r.createdAt),
+    env: { samq: env.samq, ort: env.ort, ep: env.ep, device: env.device },
+    seed: r.seed,
+    command: r.command,
+    createdAt: r.createdAt,
   };
-  if (mode === "point" || mode === "box") {
+  if (r.mode === "point" || r.mode === "box") {
+    const m = r.metrics;
     out.prompt = {
-      mIoU: num(metrics.mIoU) ?? fail("metrics/mIoU"),
-      mDice: num(metrics.mDice) ?? fail("metrics/mDice"),
-      count: num(metrics.count),
+      mIoU: m.mIoU ?? fail("metrics/mIoU"),
+      mDice: m.mDice ?? fail("metrics/mDice"),
+      count: m.count,
     };
-  } else if (mode === "auto") {
-    out.auto = {
-      AR100: num(metrics.AR100) ?? fail("metrics/AR100"),
-      AR1000: num(metrics.AR1000) ?? fail("metrics/AR1000"),
-      masksPerImage: num(metrics.masksPerImage),
-    };
+  } else if (r.mode === "auto") {
+    const m = r.metrics;
+    out.auto = { AR100: m.AR100, AR1000: m.AR1000, masksPerImage: m.masksPerImage };
   } else {
-    // The named stats sit in `metrics.summary` or directly in `metrics` (the evaluation runner's form).
-    const summary = obj(metrics.summary) ?? metrics;
-    if (typeof summary.AP !== "number") fail("metrics/AP");
-    const s: Record<string, number> = {};
-    for (const [k, v] of Object.entries(summary)) if (typeof v === "number") s[k] = v;
-    out.detbox = { summary: s, oracle: metrics.oracle === true };
+    const m = r.metrics;
+    out.detbox = { summary: Object.fromEntries(STAT_KEYS.map((k) => [k, m[k]])), oracle: m.oracle };
   }
   return out;
 }
@@ -188,7 +169,7 @@ export function toReportRecord(raw: unknown, where: { path: string; line: number
  * @param text File contents.
  * @param path File name for errors.
  * @returns Records in file order.
- * @throws {SamqError} `invalid_file` naming the line for bad JSON or a malformed record.
+ * @throws {SamqError} `invalid_file` naming the line for bad JSON or a malformed record (`parseEvalRecord`).
  */
 export function parseReportRecords(text: string, path: string): ReportRecord[] {
   const out: ReportRecord[] = [];
@@ -204,7 +185,8 @@ export function parseReportRecords(text: string, path: string): ReportRecord[] {
         cause: e,
       });
     }
-    out.push(toReportRecord(raw, { path, line: i + 1 }));
+    const where = { path, line: i + 1 };
+    out.push(toReportRecord(parseEvalRecord(raw, where), where));
   });
   return out;
 }

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { compareBits, FLOAT_BITS, formatBits } from "../bits.ts";
+import { compareBits, FLOAT_BITS, formatBits } from "../../util/bits.ts";
 import { FLOAT_METHOD } from "../method_catalog.ts";
 import {
   type cellPicker,

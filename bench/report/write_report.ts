@@ -14,6 +14,7 @@ import { collectRecords, type OpenStore } from "../store_like.ts";
 import type { ReportManifest } from "./_layout.ts";
 import { renderReport } from "./render_report.ts";
 import { type ReportRecord, toReportRecord } from "./report_record.ts";
+import { parseEvalRecord } from "../../eval/parse_eval_record.ts";
 
 /** What {@link writeReport} wrote. */
 export interface WriteReportResult {
@@ -58,9 +59,10 @@ export async function writeReport(
   }
   const store = await options.openStore(dir);
   const storePath = join(dir, "records.jsonl");
-  const records: ReportRecord[] = (await collectRecords(store)).map((r, i) =>
-    toReportRecord(r, { path: storePath, line: i + 1 })
-  );
+  const records: ReportRecord[] = (await collectRecords(store)).map((r, i) => {
+    const where = { path: storePath, line: i + 1 };
+    return toReportRecord(parseEvalRecord(r, where), where);
+  });
   const manifestPath = join(dir, "bench.json");
   const manifest = (await exists(manifestPath))
     ? await readJsonFile(manifestPath) as ReportManifest & {

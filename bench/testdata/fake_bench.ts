@@ -9,7 +9,7 @@
 import { runCli } from "../../util/cli.ts";
 import { benchCommand } from "../bench_command.ts";
 import { createFakeExecutors } from "../fake_executors.ts";
-import { openRunStore } from "../run_store.ts";
+import { openEvalStore } from "../../eval/open_eval_store.ts";
 import { testCatalog } from "../_test_helpers.ts";
 
 async function main(): Promise<void> {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   await benchCommand(Deno.args, {
     catalog: testCatalog(),
     executors: createFakeExecutors({ delayMs }),
-    openStore: (dir) => openRunStore(dir),
+    openStore: (dir) => openEvalStore(dir),
     stderr: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)),
     print: () => undefined,
     tty: false,

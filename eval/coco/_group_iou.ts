@@ -8,8 +8,8 @@
  *
  * @module
  */
-import type { Rle } from "./rle.ts";
-import { type RleStore, runsIou } from "./rle_store.ts";
+import type { Rle } from "../../mask/rle.ts";
+import { type RleStore, runsIou } from "../../mask/rle_store.ts";
 
 /**
  * Box IoU of detections `dBox[4·dIdx[d] ..]` against GT boxes `gBox[4g ..]`, written to `out[d·G + g]`.

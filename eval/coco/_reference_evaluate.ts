@@ -10,9 +10,9 @@ import type { CocoAnnotation, CocoGt } from "./coco_gt.ts";
 import { missingForIou } from "./coco_gt.ts";
 import type { CocoEvalParams } from "./params.ts";
 import type { EvalImg } from "./evaluate_img.ts";
-import { annToRle } from "./ann_to_rle.ts";
-import { bboxIou, rleIou } from "./iou.ts";
-import type { Rle } from "./rle.ts";
+import { annToRle } from "../../mask/ann_to_rle.ts";
+import { bboxIou, rleIou } from "../../mask/rle_iou.ts";
+import type { Rle } from "../../mask/rle.ts";
 
 /** Output of {@link referenceEvaluate}. */
 export interface ReferenceEvaluation {

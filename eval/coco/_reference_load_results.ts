@@ -6,8 +6,8 @@
  */
 import type { CocoAnnotation, CocoGt } from "./coco_gt.ts";
 import { fail, isRecord, optBox, reqNumber, type Where } from "./_validate.ts";
-import { annToRle } from "./ann_to_rle.ts";
-import { rleArea, rleToBbox } from "./rle_ops.ts";
+import { annToRle } from "../../mask/ann_to_rle.ts";
+import { rleArea, rleToBbox } from "../../mask/rle_ops.ts";
 import { SamqError } from "../../util/errors.ts";
 import type { IouType } from "./load_results.ts";
 

@@ -20,7 +20,7 @@
  * @module
  */
 import { SamqError } from "../../util/errors.ts";
-import type { Rle } from "./rle.ts";
+import type { Rle } from "../../mask/rle.ts";
 import { fail, isRecord, optBox, reqNumber, type Where } from "./_validate.ts";
 
 /** An image record (other JSON fields are kept). */

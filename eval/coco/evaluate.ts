@@ -23,9 +23,9 @@ import type { CocoAnnotation, CocoGt } from "./coco_gt.ts";
 import { missingForIou } from "./coco_gt.ts";
 import type { CocoResults } from "./load_results.ts";
 import type { CocoEvalParams } from "./params.ts";
-import { annToRle } from "./ann_to_rle.ts";
-import type { Rle } from "./rle.ts";
-import { runsToBbox } from "./rle_store.ts";
+import { annToRle } from "../../mask/ann_to_rle.ts";
+import type { Rle } from "../../mask/rle.ts";
+import { runsToBbox } from "../../mask/rle_store.ts";
 import { buildGroups, type GroupIndex } from "./_group_index.ts";
 import { boxIouInto, type CountsScratch, refineMaskIou } from "./_group_iou.ts";
 import {

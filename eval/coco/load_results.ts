@@ -39,8 +39,8 @@
  */
 import type { CocoGt, CocoImage } from "./coco_gt.ts";
 import { fail, isRecord, optBox, reqNumber, type Where } from "./_validate.ts";
-import { annToRle } from "./ann_to_rle.ts";
-import { RleStore } from "./rle_store.ts";
+import { annToRle } from "../../mask/ann_to_rle.ts";
+import { RleStore } from "../../mask/rle_store.ts";
 import { SamqError } from "../../util/errors.ts";
 
 /** The IoU types supported by the evaluator. */

@@ -18,15 +18,20 @@
  *
  * @module
  */
-export type { Rle } from "./rle.ts";
-export { decodeRleColumnMajor, decodeRleRowMajor, encodeMaskColumnMajor, encodeMaskRowMajor } from "./rle.ts";
-export { rleFromString, rleToString } from "./rle_string.ts";
-export { rleFromBbox, rleFromPolygon, rleFromPolygons } from "./fr_poly.ts";
-export { rleArea, rleMerge, rleToBbox } from "./rle_ops.ts";
-export { bboxIou, rleIou } from "./iou.ts";
-export { decodeRleString, RleStore, runsArea, runsIou, runsToBbox } from "./rle_store.ts";
-export type { Segmentation } from "./ann_to_rle.ts";
-export { annToRle } from "./ann_to_rle.ts";
+export type { Rle } from "../../mask/rle.ts";
+export {
+  decodeRleColumnMajor,
+  decodeRleRowMajor,
+  encodeMaskColumnMajor,
+  encodeMaskRowMajor,
+} from "../../mask/rle.ts";
+export { rleFromString, rleToString } from "../../mask/rle_string.ts";
+export { rleFromBbox, rleFromPolygon, rleFromPolygons } from "../../mask/fr_poly.ts";
+export { rleArea, rleMerge, rleToBbox } from "../../mask/rle_ops.ts";
+export { bboxIou, rleIou } from "../../mask/rle_iou.ts";
+export { decodeRleString, RleStore, runsArea, runsIou, runsToBbox } from "../../mask/rle_store.ts";
+export type { Segmentation } from "../../mask/ann_to_rle.ts";
+export { annToRle } from "../../mask/ann_to_rle.ts";
 export type { CocoAnnotation, CocoCategory, CocoGt, CocoImage, LoadCocoGtOptions } from "./coco_gt.ts";
 export { loadCocoGt } from "./coco_gt.ts";
 export type { CocoResults, IouType, LoadResultsOptions } from "./load_results.ts";

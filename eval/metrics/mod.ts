@@ -5,6 +5,6 @@
  * @module
  */
 export * from "./create_mask_metric_accumulator.ts";
-export * from "./mask_iou_dice.ts";
+export * from "../../mask/mask_iou_dice.ts";
 export * from "./object_size_buckets.ts";
 export * from "./evaluate_proposals.ts";

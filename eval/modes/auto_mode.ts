@@ -97,6 +97,7 @@ export function createAutoModeRunner(dataset: Dataset, options: AutoModeOptions)
       const [ar100, ar1000] = AUTO_MAX_DETS.map((k) => evaluateProposals(gt, proposals, k));
       const images = imageIds.size;
       return {
+        mode: "auto",
         metrics: {
           AR100: ar100!.ARmax,
           AR1000: ar1000!.ARmax,

@@ -21,9 +21,9 @@ import type { Detection } from "../../datasets/prompts/load_detections.ts";
 import type { PromptProtocolOptions } from "../../datasets/prompts/prompt_protocol_options.ts";
 import { selectPromptObjects } from "../../datasets/prompts/select_prompt_objects.ts";
 import { invariant, SamqError } from "../../util/errors.ts";
-import { transformBoxesXyxy } from "../../sam/coords_transform_boxes.ts";
-import { postprocessMasks } from "../../sam/postprocess_masks.ts";
-import { thresholdMask } from "../../sam/postprocess_threshold.ts";
+import { transformBoxesXyxy } from "../../sam/prompts/coords_transform_boxes.ts";
+import { postprocessMasks } from "../../sam/postprocess/postprocess_masks.ts";
+import { thresholdMask } from "../../mask/threshold_mask.ts";
 import { encodeMaskRowMajor, evaluateCoco, rleToString } from "../coco/mod.ts";
 import type { DetboxMask } from "./eval_options.ts";
 import type { ImageContext, Json, ModeOutcome, ModeRunner } from "./mode_runner.ts";
@@ -170,6 +170,7 @@ export function createDetboxModeRunner(dataset: Dataset, options: DetboxModeOpti
       const tokenCounts: { [key: string]: Json } = {};
       for (const t of [...tokens.keys()].sort((a, b) => a - b)) tokenCounts[String(t)] = tokens.get(t)!;
       return {
+        mode: "detbox",
         metrics: {
           ...r.summary,
           stats: r.stats,

@@ -36,20 +36,11 @@ function num(v: unknown, digits: number): string {
   return typeof v === "number" && Number.isFinite(v) ? v.toFixed(digits) : "-";
 }
 
-function field(o: unknown, ...path: string[]): unknown {
-  let v = o;
-  for (const k of path) {
-    v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
-  }
-  return v;
-}
-
 function row(r: EvalRecord): string[] {
-  const m = r.metrics, c = r.counts;
-  const images = typeof r.dataset.images === "number" ? r.dataset.images : 0;
+  const c = r.counts;
   const cells: Record<(typeof COLUMNS)[number], string> = {
-    mode: r.label ?? r.mode,
-    images: String(images),
+    mode: r.label,
+    images: String(r.dataset.images),
     prompts: "-",
     mIoU: "-",
     mDice: "-",
@@ -66,18 +57,21 @@ function row(r: EvalRecord): string[] {
     "s/img": r.timing.imagesPerSec > 0 ? num(1 / r.timing.imagesPerSec, 2) : "-",
   };
   if (r.mode === "point" || r.mode === "box") {
-    cells.prompts = String(field(c, "objects") ?? "-");
+    const m = r.metrics;
+    cells.prompts = String(c.objects ?? "-");
     cells.mIoU = pct(m.mIoU);
     cells.mDice = pct(m.mDice);
-    cells["mIoU-S"] = pct(field(m, "bySize", "small", "mIoU"));
-    cells["mIoU-M"] = pct(field(m, "bySize", "medium", "mIoU"));
-    cells["mIoU-L"] = pct(field(m, "bySize", "large", "mIoU"));
+    cells["mIoU-S"] = pct(m.bySize.small.mIoU);
+    cells["mIoU-M"] = pct(m.bySize.medium.mIoU);
+    cells["mIoU-L"] = pct(m.bySize.large.mIoU);
   } else if (r.mode === "auto") {
+    const m = r.metrics;
     cells["AR@100"] = pct(m.AR100);
     cells["AR@1000"] = pct(m.AR1000);
     cells["masks/img"] = num(m.masksPerImage, 1);
-  } else if (r.mode === "detbox") {
-    cells.prompts = String(field(c, "prompts") ?? "-");
+  } else {
+    const m = r.metrics;
+    cells.prompts = String(c.prompts ?? "-");
     cells.AP = pct(m.AP);
     cells.AP50 = pct(m.AP50);
     cells.AP75 = pct(m.AP75);

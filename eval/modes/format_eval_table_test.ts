@@ -1,24 +1,19 @@
 import assert from "node:assert/strict";
-import type { EvalRecord } from "../record.ts";
+import type { EvalRecord, ModeMetrics } from "../record.ts";
+import type { ProposalRecall } from "../metrics/evaluate_proposals.ts";
 import { formatEvalTable } from "./format_eval_table.ts";
 
-function record(
-  mode: string,
-  label: string,
-  metrics: EvalRecord["metrics"],
-  counts: EvalRecord["counts"],
-): EvalRecord {
+function record(modeMetrics: ModeMetrics, label: string, counts: EvalRecord["counts"]): EvalRecord {
   return {
     schema: "samq.eval/1",
-    key: mode,
+    key: modeMetrics.mode,
     model: { name: "m", dir: "/m", format: "official", sha256: {}, provenance: {} },
     method: "float",
     bits: "fp32",
     dataset: { spec: "coco-tiny:val", name: "coco-tiny:val", hash: "h", images: 4, objects: 9, limit: null },
-    mode,
+    ...modeMetrics,
     label,
     protocol: {},
-    metrics,
     counts,
     timing: { wallMs: 2000, encodeMs: 1000, decodeMs: 500, imagesPerSec: 2 },
     env: { samq: "0", ort: "1", ep: "cpu", epReason: "forced", device: "cpu", deno: "2", os: "linux" },
@@ -34,10 +29,42 @@ Deno.test("formatEvalTable() shows per-mode metrics ×100 and '-' where a metric
     medium: { count: 0, mIoU: null, mDice: null },
     large: { count: 2, mIoU: 0.75, mDice: 0.8 },
   };
+  const recall = (ARmax: number): ProposalRecall => ({
+    maxDets: [1, 10, 100],
+    AR1: 0,
+    AR10: 0,
+    ARmax,
+    ARs: 0,
+    ARm: 0,
+    ARl: 0,
+    proposals: 49,
+  });
   const text = formatEvalTable([
-    record("point", "point", { count: 3, mIoU: 0.6666, mDice: 0.7, bySize }, { objects: 3 }),
-    record("auto", "auto", { AR100: 0.25, AR1000: 0.3, masksPerImage: 12.25 }, {}),
-    record("detbox", "detbox (oracle-box)", { AP: 0.5, AP50: 0.75, AP75: -1 }, { prompts: 7 }),
+    record({ mode: "point", metrics: { count: 3, mIoU: 0.6666, mDice: 0.7, bySize } }, "point", {
+      objects: 3,
+    }),
+    record(
+      {
+        mode: "auto",
+        metrics: { AR100: 0.25, AR1000: 0.3, masksPerImage: 12.25, ar100: recall(0.25), ar1000: recall(0.3) },
+      },
+      "auto",
+      {},
+    ),
+    record(
+      {
+        mode: "detbox",
+        metrics: {
+          ...{ AP: 0.5, AP50: 0.75, AP75: -1, APs: 0, APm: 0, APl: 0 },
+          ...{ AR1: 0, AR10: 0, AR100: 0, ARs: 0, ARm: 0, ARl: 0 },
+          stats: [0.5, 0.75, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+          oracle: true,
+          maskTokenUsed: "single-token",
+        },
+      },
+      "detbox (oracle-box)",
+      { prompts: 7 },
+    ),
   ]);
   const lines = text.trimEnd().split("\n");
   assert.equal(lines[0], "m (float, fp32) on coco-tiny:val [ep cpu, cpu]");

@@ -7,10 +7,11 @@
  * @module
  */
 import type { DatasetObject, Sample } from "../../datasets/dataset.ts";
-import type { RgbImage } from "../../sam/image_io_read_rgb.ts";
+import type { RgbImage } from "../../image/read_image_rgb.ts";
 import type { SamPredictor } from "../../sam/predictor.ts";
 import type { EmbeddedImage, MultimaskDecoder } from "../../sam/amg/generate_multimask_decoder.ts";
 import type { EvalMode } from "./eval_options.ts";
+import type { ModeMetrics } from "../record.ts";
 
 /** What a mode sees of one image. */
 export interface ImageContext {
@@ -31,15 +32,16 @@ export interface ImageContext {
 /** A JSON value (records are plain JSON). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** What a mode reports at the end of the pass. */
-export interface ModeOutcome {
-  /** Metrics (fractions in [0, 1]; AP/AR as COCOeval gives them). */
-  metrics: { [key: string]: Json };
+/**
+ * What a mode reports at the end of the pass: its mode with the typed metrics (fractions in [0, 1]; AP/AR
+ * as COCOeval gives them), counts and decoding time.
+ */
+export type ModeOutcome = ModeMetrics & {
   /** Counts (images, prompts, skipped objects, masks, …). */
   counts: { [key: string]: Json };
   /** Milliseconds spent decoding prompts (decoder runs and mask upsampling). */
   decodeMs: number;
-}
+};
 
 /** One mode's state over a pass. */
 export interface ModeRunner {

@@ -20,7 +20,7 @@ import { gtBoxXyxy } from "../../datasets/prompts/gt_box_xyxy.ts";
 import type { PromptProtocolOptions } from "../../datasets/prompts/prompt_protocol_options.ts";
 import { selectPromptObjects } from "../../datasets/prompts/select_prompt_objects.ts";
 import { createMaskMetricAccumulator } from "../metrics/create_mask_metric_accumulator.ts";
-import { maskIouDice } from "../metrics/mask_iou_dice.ts";
+import { maskIouDice } from "../../mask/mask_iou_dice.ts";
 import type { PromptInput } from "../../sam/predictor.ts";
 import type { ImageContext, Json, ModeOutcome, ModeRunner } from "./mode_runner.ts";
 
@@ -98,7 +98,8 @@ export function createPromptModeRunner(mode: "point" | "box", prompt: PromptProt
       const tokenCounts: { [key: string]: Json } = {};
       for (const t of [...tokens.keys()].sort((a, b) => a - b)) tokenCounts[String(t)] = tokens.get(t)!;
       return {
-        metrics: acc.summary() as unknown as { [key: string]: Json },
+        mode,
+        metrics: acc.summary(),
         counts: { ...counts, tokens: tokenCounts },
         decodeMs,
       };

@@ -18,18 +18,18 @@
  * @module
  */
 import { openDataset } from "../../datasets/open_dataset.ts";
-import type { Dataset } from "../../datasets/dataset.ts";
+import type { Dataset, Sample } from "../../datasets/dataset.ts";
 import { type Detection, loadDetections } from "../../datasets/prompts/load_detections.ts";
-import { resolveExecutionProvider } from "../../runtime/execution_provider.ts";
+import { type ExecutionProvider, resolveExecutionProvider } from "../../runtime/execution_provider.ts";
 import { loadModelDir, type SamModelDir } from "../../sam/model_dir.ts";
 import { SamPredictor } from "../../sam/predictor.ts";
 import { type MultimaskDecoder, openMultimaskDecoder } from "../../sam/amg/generate_multimask_decoder.ts";
 import { invariant, SamqError } from "../../util/errors.ts";
 import { readModel } from "../../onnx/io/read_model.ts";
 import { sha256File } from "../../util/hash.ts";
-import type { RunStore } from "../../bench/run_store.ts";
-import { buildEvalRecord, type EvalRecord } from "../record.ts";
-import { describeEvalEnv } from "../record_env.ts";
+import type { RunStore } from "../../records/run_store.ts";
+import { buildEvalRecord, type EvalRecord, type ModeMetrics } from "../record.ts";
+import { describeEvalEnv, type EvalEnv } from "../record_env.ts";
 import { evalRecordKey } from "../record_key.ts";
 import { describeEvalModel, type EvalModelDescription } from "../record_model.ts";
 import { checkEvaluatedGraphs } from "../check_evaluated_graphs.ts";
@@ -213,111 +213,143 @@ export async function runEvaluation(
   return { records, evaluated: [...fresh.keys()], skipped: [...found.keys()] };
 }
 
+/** The identity fields every record of the pass shares. */
+type RecordBase = Pick<EvalRecord, "model" | "method" | "bits" | "seed"> & {
+  dataset: { spec: string; hash: string; limit: number | null };
+};
+
+/** What the steps of one pass share. */
+interface Pass {
+  p: Plan;
+  base: RecordBase;
+  hooks: EvalHooks;
+  env: EvalEnv;
+  predictor: SamPredictor;
+  multimask: MultimaskDecoder | null;
+  /** Images the pass reads (the largest limit of its modes). */
+  images: number;
+}
+
+/**
+ * Runs the pending modes in one pass over the dataset: open the models, evaluate each image with every
+ * active mode, finish a mode as soon as it has its images (then its record is appended), finish the rest
+ * at the end.
+ */
 async function evaluatePending(
   p: Plan,
   pending: Pending[],
-  base: Pick<EvalRecord, "model" | "method" | "bits" | "seed"> & {
-    dataset: { spec: string; hash: string; limit: number | null };
-  },
+  base: RecordBase,
   hooks: EvalHooks,
 ): Promise<Map<EvalMode, EvalRecord>> {
-  const { o, dataset } = p;
-  const ep = await resolveExecutionProvider(o.ep);
-  const env = describeEvalEnv(ep);
+  const ep = await resolveExecutionProvider(p.o.ep);
   const out = new Map<EvalMode, EvalRecord>();
-  const finishOne = async (q: Pending) => {
-    const t0 = performance.now();
-    const outcome = q.runner.finish();
-    q.ownMs += performance.now() - t0;
-    q.done = true;
-    const wallMs = q.encodeMs + q.ownMs;
-    const record = buildEvalRecord({
-      ...base,
-      dataset: { ...base.dataset, name: dataset.describe().name, images: q.images, objects: q.objects },
-      mode: q.runner.mode,
-      label: q.runner.label,
-      protocol: q.runner.protocol,
-      metrics: outcome.metrics,
-      counts: outcome.counts,
-      timing: {
-        wallMs,
-        encodeMs: q.encodeMs,
-        decodeMs: outcome.decodeMs,
-        imagesPerSec: wallMs > 0 ? q.images / (wallMs / 1000) : 0,
-      },
-      env,
-      createdAt: new Date().toISOString(),
-      command: hooks.command ?? null,
-    });
-    invariant(record.key === q.key, "the record's key must be the one looked up before the pass");
-    if (hooks.store) await hooks.store.append(record);
-    out.set(q.runner.mode, record);
-    hooks.progress?.({ kind: "record", record, appended: hooks.store !== undefined });
-  };
-
   const predictor = await SamPredictor.open(p.model, { ep: ep.ep });
   let multimask: MultimaskDecoder | null = null;
   try {
-    if (pending.some((q) => q.runner.mode === "auto" || q.runner.mode === "detbox")) {
-      const decoderSha256 = p.desc.info.sha256[p.model.config.files.decoder];
-      multimask = await openMultimaskDecoder(predictor, {
-        ep: ep.ep,
-        ...(decoderSha256 ? { decoderSha256 } : {}),
-      });
-    }
-    const total = dataset.imageIds.length;
-    const passImages = Math.max(
+    multimask = await openMultimask(p, pending, predictor, ep.ep);
+    const total = p.dataset.imageIds.length;
+    const images = Math.max(
       ...pending.map((q) => (q.runner.imageLimit === null ? total : Math.min(total, q.runner.imageLimit))),
     );
-    hooks.progress?.({
-      kind: "start",
-      images: passImages,
-      labels: pending.map((q) => q.runner.label),
-      ep: ep.ep,
-    });
+    const pass: Pass = { p, base, hooks, env: describeEvalEnv(ep), predictor, multimask, images };
+    const finish = async (q: Pending) => {
+      const record = finishMode(q, pass);
+      if (hooks.store) await hooks.store.append(record);
+      out.set(q.runner.mode, record);
+      hooks.progress?.({ kind: "record", record, appended: hooks.store !== undefined });
+    };
+    hooks.progress?.({ kind: "start", images, labels: pending.map((q) => q.runner.label), ep: ep.ep });
     let index = 0;
-    for await (const sample of dataset.samples()) {
+    for await (const sample of p.dataset.samples()) {
       const active = pending.filter((q) => !q.done);
       if (active.length === 0) break;
-      const tImage = performance.now();
-      const image = await sample.readImage();
-      const enc0 = predictor.encodeMs;
-      await predictor.setImage(image);
-      const encodeMs = predictor.encodeMs - enc0;
-      const ctx = createImageContext(
-        sample,
-        image,
-        predictor,
-        multimask,
-        (detail) => hooks.progress?.({ kind: "step", index, images: passImages, detail }),
-      );
-      const summaries: Record<string, string> = {};
-      for (const q of active) {
-        const t0 = performance.now();
-        summaries[q.runner.label] = await q.runner.processImage(ctx);
-        q.ownMs += performance.now() - t0;
-        q.encodeMs += encodeMs;
-        q.images++;
-        q.objects += sample.objects.length;
-      }
-      hooks.progress?.({
-        kind: "image",
-        index,
-        images: passImages,
-        imageId: sample.imageId,
-        fileName: sample.fileName,
-        summaries,
-        ms: performance.now() - tImage,
-      });
+      await evaluateSample(sample, index, active, pass);
       index++;
       for (const q of active) {
-        if (q.runner.imageLimit !== null && q.images >= q.runner.imageLimit) await finishOne(q);
+        if (q.runner.imageLimit !== null && q.images >= q.runner.imageLimit) await finish(q);
       }
     }
-    for (const q of pending) if (!q.done) await finishOne(q);
+    for (const q of pending) if (!q.done) await finish(q);
   } finally {
     await multimask?.release();
     await predictor.release();
   }
   return out;
+}
+
+/** The all-token decoder, opened only when a pending mode needs it (auto, detbox). */
+async function openMultimask(
+  p: Plan,
+  pending: readonly Pending[],
+  predictor: SamPredictor,
+  ep: ExecutionProvider,
+): Promise<MultimaskDecoder | null> {
+  if (!pending.some((q) => q.runner.mode === "auto" || q.runner.mode === "detbox")) return null;
+  const decoderSha256 = p.desc.info.sha256[p.model.config.files.decoder];
+  return await openMultimaskDecoder(predictor, { ep, ...(decoderSha256 ? { decoderSha256 } : {}) });
+}
+
+/** Encodes one image once and hands it to every active mode, charging each its own time. */
+async function evaluateSample(sample: Sample, index: number, active: readonly Pending[], pass: Pass) {
+  const { predictor, hooks, images } = pass;
+  const tImage = performance.now();
+  const image = await sample.readImage();
+  const enc0 = predictor.encodeMs;
+  await predictor.setImage(image);
+  const encodeMs = predictor.encodeMs - enc0;
+  const ctx = createImageContext(
+    sample,
+    image,
+    predictor,
+    pass.multimask,
+    (detail) => hooks.progress?.({ kind: "step", index, images, detail }),
+  );
+  const summaries: Record<string, string> = {};
+  for (const q of active) {
+    const t0 = performance.now();
+    summaries[q.runner.label] = await q.runner.processImage(ctx);
+    q.ownMs += performance.now() - t0;
+    q.encodeMs += encodeMs;
+    q.images++;
+    q.objects += sample.objects.length;
+  }
+  hooks.progress?.({
+    kind: "image",
+    index,
+    images,
+    imageId: sample.imageId,
+    fileName: sample.fileName,
+    summaries,
+    ms: performance.now() - tImage,
+  });
+}
+
+/** Turns a mode's state into its record (the key was computed before the pass and must match). */
+function finishMode(q: Pending, pass: Pass): EvalRecord {
+  const t0 = performance.now();
+  const outcome = q.runner.finish();
+  q.ownMs += performance.now() - t0;
+  q.done = true;
+  const wallMs = q.encodeMs + q.ownMs;
+  const { base } = pass;
+  const record = buildEvalRecord({
+    ...base,
+    dataset: { ...base.dataset, name: pass.p.dataset.describe().name, images: q.images, objects: q.objects },
+    // The outcome pairs mode and metrics already; the cast only restates that pairing.
+    ...({ mode: outcome.mode, metrics: outcome.metrics } as ModeMetrics),
+    label: q.runner.label,
+    protocol: q.runner.protocol,
+    counts: outcome.counts,
+    timing: {
+      wallMs,
+      encodeMs: q.encodeMs,
+      decodeMs: outcome.decodeMs,
+      imagesPerSec: wallMs > 0 ? q.images / (wallMs / 1000) : 0,
+    },
+    env: pass.env,
+    createdAt: new Date().toISOString(),
+    command: pass.hooks.command ?? null,
+  });
+  invariant(record.key === q.key, "the record's key must be the one looked up before the pass");
+  return record;
 }

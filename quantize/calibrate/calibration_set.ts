@@ -19,7 +19,7 @@ import type { Sample } from "../../datasets/dataset.ts";
 import { centerPoint } from "../../datasets/prompts/center_point.ts";
 import { gtBoxXyxy } from "../../datasets/prompts/gt_box_xyxy.ts";
 import { selectPromptObjects } from "../../datasets/prompts/select_prompt_objects.ts";
-import type { RgbImage } from "../../sam/image_io_read_rgb.ts";
+import type { RgbImage } from "../../image/read_image_rgb.ts";
 
 /** One decoder prompt in original-image pixels. */
 export interface CalibrationPrompt {

@@ -6,10 +6,10 @@
  * @module
  */
 import * as ort from "onnxruntime-node";
-import { packPromptsOfficial } from "../../sam/coords_pack_official.ts";
-import { transformCoords } from "../../sam/coords_transform.ts";
-import { transformBoxesXyxy } from "../../sam/coords_transform_boxes.ts";
-import type { SizeHw } from "../../sam/preprocess_shape.ts";
+import { packPromptsOfficial } from "../../sam/prompts/coords_pack_official.ts";
+import { transformCoords } from "../../sam/prompts/coords_transform.ts";
+import { transformBoxesXyxy } from "../../sam/prompts/coords_transform_boxes.ts";
+import type { SizeHw } from "../../sam/preprocess/preprocess_shape.ts";
 import type { CalibrationPrompt } from "./calibration_set.ts";
 
 /** Decoder feeds for `prompt` on an image of `sizes.orig` resized to `sizes.input` (encoder side `inputSize`). */

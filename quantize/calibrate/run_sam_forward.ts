@@ -13,13 +13,12 @@ import { SamqError } from "../../util/errors.ts";
 import { encodeModel } from "../../onnx/io/write_model.ts";
 import type { Graph } from "../../onnx/ir/graph.ts";
 import type { ExecutionProvider } from "../../runtime/execution_provider.ts";
-import { createSession, floatTensor } from "../../runtime/session.ts";
+import { createSession } from "../../runtime/session.ts";
 import type { SamConfig } from "../../sam/model_dir.ts";
-import { preprocessImage } from "../../sam/preprocess_image.ts";
 import type { Tensor } from "../../onnx/ir/tensor.ts";
 import type { CalibrationImage, CalibrationPrompt } from "./calibration_set.ts";
 import { appendTapReduction, type TapReduction } from "./tap_reduction.ts";
-import { officialDecoderFeeds } from "./official_decoder_feeds.ts";
+import { decoderFeeds, encoderFeed } from "./sam_feeds.ts";
 import { NO_PROGRESS, type ProgressFn, type QuantizePhase } from "./progress.ts";
 
 /** Outputs of one run: graph outputs by name, taps by their key. */
@@ -91,21 +90,13 @@ export async function runSamForward(
     const inputName = graphs.encoder.inputs[0]!.name;
     const embName = graphs.encoder.outputs[0]!.name;
     for (const image of images) {
-      const rgb = await image.readImage();
-      const pre = preprocessImage(rgb.data, rgb.h, rgb.w, {
-        size: config.inputSize,
-        mean: config.pixelMean,
-        std: config.pixelStd,
-        resize: config.resize,
-      });
-      const s = config.inputSize;
-      const encOut = await enc.run({ [inputName]: floatTensor(pre.tensor, [1, 3, s, s]) });
+      const feed = await encoderFeed(config, image);
+      const encOut = await enc.run({ [inputName]: feed.tensor });
       report.encoderRuns++;
       visitor.encoder?.(encOut, image);
       if (dec !== undefined) {
-        const sizes = { input: pre.inputSize, orig: pre.origSize };
         for (const prompt of image.prompts) {
-          const out = await dec.run(officialDecoderFeeds(encOut[embName]!, prompt, sizes, s));
+          const out = await dec.run(decoderFeeds(config, encOut[embName]!, prompt, feed.sizes));
           report.decoderRuns++;
           visitor.decoder?.(out, image, prompt);
         }

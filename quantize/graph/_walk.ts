@@ -7,16 +7,6 @@
 import type { Node } from "../../onnx/ir/node.ts";
 import type { Constant, Tensor } from "../../onnx/ir/tensor.ts";
 
-/** Ops that move values without changing them (layout or copies): walks may pass through them. */
-export const VALUE_PRESERVING_OPS: ReadonlySet<string> = new Set([
-  "Reshape",
-  "Transpose",
-  "Identity",
-  "Squeeze",
-  "Unsqueeze",
-  "Flatten",
-]);
-
 /** The constant at input `slot` of `node`, or undefined. */
 export function constantInput(node: Node, slot: number): Constant | undefined {
   const t = node.inputs[slot];

@@ -14,7 +14,7 @@
 import type { Graph } from "../../onnx/ir/graph.ts";
 import type { Node } from "../../onnx/ir/node.ts";
 import type { Tensor, Variable } from "../../onnx/ir/tensor.ts";
-import { VALUE_PRESERVING_OPS } from "./_walk.ts";
+import { VALUE_PRESERVING_OPS } from "./pass_through_ops.ts";
 import type { AttentionRecord, ScopeTagger } from "./types.ts";
 
 /** Longest walk (in nodes) between the attention MatMuls and the Softmax. */

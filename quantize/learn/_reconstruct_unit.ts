@@ -19,7 +19,7 @@ import { trainSettings } from "./param_groups.ts";
 import { reconstructionError } from "./reconstruction_error.ts";
 import type { ReconstructionInput } from "./reconstruct_units.ts";
 import type { ReconstructionStage, UnitReport } from "./reconstruction_stage.ts";
-import { openGraphSession } from "./_sam_feeds.ts";
+import { openGraphSession } from "../calibrate/sam_feeds.ts";
 import type { Stream, Streams } from "./_streams.ts";
 import type { TrainableGraph } from "./trainable_graph.ts";
 import { buildUnitGraphs, type TensorType, typedSubgraph } from "./unit_graphs.ts";

@@ -14,11 +14,11 @@ import { createPrng } from "../../util/prng.ts";
 import type { QuantizerRecord } from "../insert/quantizer_record.ts";
 import { captureShapes, propagateElementwiseShapes } from "./annotate_shapes.ts";
 import { appendReconstructionLoss } from "./append_loss.ts";
-import { OFFICIAL_PROMPT_FEEDS } from "./_sam_feeds.ts";
+import { OFFICIAL_PROMPT_FEEDS } from "../calibrate/sam_feeds.ts";
 import { ChainedRunner, STEP_FEEDS, type StepData } from "./chained_runner.ts";
 import { buildChainGraphs } from "./build_chain_graphs.ts";
 import { floatWeightsOf } from "./float_weights.ts";
-import { decoderFeeds, encoderFeed, openGraphSession } from "./_sam_feeds.ts";
+import { decoderFeeds, encoderFeed, openGraphSession } from "../calibrate/sam_feeds.ts";
 import { initialisedTinySam } from "./_testing.ts";
 import { buildTrainableGraph } from "./trainable_graph.ts";
 

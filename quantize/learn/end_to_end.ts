@@ -35,10 +35,10 @@ import { ChainedRunner, STEP_FEEDS, type StepData } from "./chained_runner.ts";
 import { buildChainGraphs } from "./build_chain_graphs.ts";
 import { floatWeightsOf } from "./float_weights.ts";
 import { tensorElements } from "./_measure.ts";
-import { OFFICIAL_PROMPT_FEEDS } from "./_sam_feeds.ts";
+import { OFFICIAL_PROMPT_FEEDS } from "../calibrate/sam_feeds.ts";
 import { batchedDecoder, decoderBatchesPrompts } from "./prompt_batch.ts";
 import { type RoleOptimizers, trainSettings } from "./param_groups.ts";
-import { decoderFeeds, type EncoderFeed, encoderFeed, openGraphSession } from "./_sam_feeds.ts";
+import { decoderFeeds, type EncoderFeed, encoderFeed, openGraphSession } from "../calibrate/sam_feeds.ts";
 import { TensorCache } from "./tensor_cache.ts";
 import { allMaskTokens } from "./all_mask_tokens.ts";
 import {

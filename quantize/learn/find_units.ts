@@ -20,6 +20,7 @@ import type { Graph } from "../../onnx/ir/graph.ts";
 import type { Node } from "../../onnx/ir/node.ts";
 import type { Tensor } from "../../onnx/ir/tensor.ts";
 import type { GraphPatterns, LinearRecord } from "../graph/types.ts";
+import { GROUPING_WALK_OPS } from "../graph/pass_through_ops.ts";
 
 /** One segment of the graph. */
 export interface GraphUnit {
@@ -44,22 +45,6 @@ export interface GraphUnits {
 
 /** Longest walk (nodes) from a Linear to the attention or activation that groups it. */
 export const UNIT_WALK = 8;
-
-const PASS_OPS: ReadonlySet<string> = new Set([
-  "Reshape",
-  "Transpose",
-  "Identity",
-  "Squeeze",
-  "Unsqueeze",
-  "Flatten",
-  "Split",
-  "Slice",
-  "Gather",
-  "Mul",
-  "Div",
-  "Cast",
-  "Concat",
-]);
 
 /** Finds the units of `graph` whose Linears (by node name) are in `quantized`. */
 export function findUnits(graph: Graph, patterns: GraphPatterns, quantized: ReadonlySet<string>): GraphUnits {
@@ -151,8 +136,8 @@ function reaches(start: Tensor, targets: Set<Tensor>, forward: boolean): boolean
     const next: Tensor[] = [];
     for (const t of frontier) {
       if (targets.has(t)) return true;
-      if (forward) { for (const n of t.consumers) if (PASS_OPS.has(n.op)) next.push(...n.outputs); }
-      if (!forward && t.producer !== undefined && PASS_OPS.has(t.producer.op)) {
+      if (forward) { for (const n of t.consumers) if (GROUPING_WALK_OPS.has(n.op)) next.push(...n.outputs); }
+      if (!forward && t.producer !== undefined && GROUPING_WALK_OPS.has(t.producer.op)) {
         next.push(t.producer.inputs[0]!);
       }
     }

@@ -12,7 +12,7 @@ import { batchPrompts } from "../../onnx/passes/batch_prompts.ts";
 import { SamqError } from "../../util/errors.ts";
 import type { ExecutionProvider } from "../../runtime/execution_provider.ts";
 import { stackPrompts } from "./chained_runner.ts";
-import { openGraphSession } from "./_sam_feeds.ts";
+import { openGraphSession } from "../calibrate/sam_feeds.ts";
 
 /** Relative agreement a batched output must reach with the single-prompt outputs. */
 const TOLERANCE = 1e-4;

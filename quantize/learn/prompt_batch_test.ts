@@ -7,7 +7,7 @@ import { readModel } from "../../onnx/io/read_model.ts";
 import { officialDecoderFeeds } from "../calibrate/official_decoder_feeds.ts";
 import { stackPrompts } from "./chained_runner.ts";
 import { decoderBatchesPrompts } from "./prompt_batch.ts";
-import { OFFICIAL_PROMPT_FEEDS } from "./_sam_feeds.ts";
+import { OFFICIAL_PROMPT_FEEDS } from "../calibrate/sam_feeds.ts";
 import { TINY_MODEL } from "./_testing.ts";
 import { allMaskTokens } from "./all_mask_tokens.ts";
 

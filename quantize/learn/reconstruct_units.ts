@@ -39,7 +39,7 @@ import { floatWeightsOf } from "./float_weights.ts";
 import { encoderEmbeddings, hardened, propagateFloat, reconstructUnit, scalar } from "./_reconstruct_unit.ts";
 import type { ReconstructionStage, UnitReport } from "./reconstruction_stage.ts";
 import { CONTROL } from "./_names.ts";
-import { decoderFeeds, encoderFeed } from "./_sam_feeds.ts";
+import { decoderFeeds, encoderFeed } from "../calibrate/sam_feeds.ts";
 import { Streams } from "./_streams.ts";
 import { TensorCache } from "./tensor_cache.ts";
 import { buildTrainableGraph } from "./trainable_graph.ts";

@@ -108,7 +108,6 @@ export type {
   QuantizedModel,
   Scope,
 } from "./types.ts";
-export { parseBits } from "./parse_bits.ts";
 export { checkOption, mergeOptions } from "./steps/merge_options.ts";
 export { planModel } from "./steps/plan_model.ts";
 export type { PlannedPart } from "./steps/plan_model.ts";

@@ -1,19 +1,6 @@
 import assert from "node:assert/strict";
 import { SamqError } from "../../util/errors.ts";
-import { getMethod, METHODS, parseBits } from "./mod.ts";
-
-Deno.test("parseBits() reads wXaY and rejects other forms and widths outside 2–8", () => {
-  assert.deepEqual(parseBits("w8a8"), { w: 8, a: 8 });
-  assert.deepEqual(parseBits("W4A8"), { w: 4, a: 8 });
-  assert.deepEqual(parseBits("w2a2"), { w: 2, a: 2 });
-  for (const bad of ["w9a8", "w1a1", "w4", "8/8", "w4a16", ""]) {
-    assert.throws(
-      () => parseBits(bad),
-      (e: unknown) => e instanceof SamqError && e.code === "invalid_argument" && e.field === "bits",
-      bad,
-    );
-  }
-});
+import { getMethod, METHODS } from "./mod.ts";
 
 Deno.test("getMethod() returns registered methods and lists the known ones for an unknown name", () => {
   for (const name of ["minmax", "percentile", "repq-vit"]) assert.ok(name in METHODS, name);

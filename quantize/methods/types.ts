@@ -29,7 +29,7 @@ import type { SamForwardReport } from "../calibrate/run_sam_forward.ts";
 import type { PreparedModel } from "../graph/prepare_sam_model.ts";
 import type { ModelPart } from "../graph/types.ts";
 import type { QuantizerRecord } from "../insert/quantizer_record.ts";
-import type { BitWidth } from "../quantizers/quantizer_params.ts";
+import type { BitWidths } from "../../util/bits.ts";
 
 /** Weight granularities (activations are per-tensor, spec §3.3 A, §14.2, except the channel-group quantizers of `ahcptq`'s CAG). */
 export const GRANULARITIES = ["per-tensor", "per-channel"] as const;
@@ -41,11 +41,7 @@ export const SCOPES = ["encoder", "decoder", "both"] as const;
 /** One of {@link SCOPES}. */
 export type Scope = typeof SCOPES[number];
 
-/** Weight and activation bit widths (`wXaY`). */
-export interface BitWidths {
-  w: BitWidth;
-  a: BitWidth;
-}
+export type { BitWidths } from "../../util/bits.ts";
 
 /** Options shared by all methods of one comparison (spec §14.2: identical for every compared method). */
 export interface CommonQuantizeOptions {

@@ -21,10 +21,8 @@
  * @module
  */
 
-/** Bit widths samq quantizes to. */
-export const BIT_WIDTHS = [2, 3, 4, 5, 6, 7, 8] as const;
-/** One of {@link BIT_WIDTHS}. */
-export type BitWidth = typeof BIT_WIDTHS[number];
+import type { BitWidth } from "../../util/bits.ts";
+export { BIT_WIDTHS, type BitWidth } from "../../util/bits.ts";
 
 /** Uniform affine quantizer, per-tensor (`axis` absent, arrays of length 1) or per-channel along `axis`. */
 export interface UniformQuantizerParams {

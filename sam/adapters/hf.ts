@@ -16,7 +16,7 @@ import {
   readFloatOutput,
   type SessionOptions,
 } from "../../runtime/session.ts";
-import type { SizeHw } from "../preprocess_shape.ts";
+import type { SizeHw } from "../preprocess/preprocess_shape.ts";
 import { describeMismatch } from "./official.ts";
 import type { DecoderPrompt, DecoderResult, ImageEmbedding, SamAdapter } from "./types.ts";
 

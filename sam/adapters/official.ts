@@ -13,9 +13,9 @@
 import type * as ort from "onnxruntime-node";
 import { SamqError } from "../../util/errors.ts";
 import { createSession, floatTensor, readFloatOutput, type SessionOptions } from "../../runtime/session.ts";
-import { packPromptsOfficial } from "../coords_pack_official.ts";
+import { packPromptsOfficial } from "../prompts/coords_pack_official.ts";
 import type { DecoderPrompt, DecoderResult, ImageEmbedding, SamAdapter } from "./types.ts";
-import type { SizeHw } from "../preprocess_shape.ts";
+import type { SizeHw } from "../preprocess/preprocess_shape.ts";
 
 /** Input names the official decoder must have. */
 export const OFFICIAL_DECODER_INPUTS = [

@@ -17,8 +17,8 @@
 import type * as ort from "onnxruntime-node";
 import { SamqError } from "../../util/errors.ts";
 import { createSession, floatTensor, readFloatOutput, type SessionOptions } from "../../runtime/session.ts";
-import type { SizeHw } from "../preprocess_shape.ts";
-import { packPromptsSam2 } from "../sam2_pack_prompts.ts";
+import type { SizeHw } from "../preprocess/preprocess_shape.ts";
+import { packPromptsSam2 } from "../sam2/sam2_pack_prompts.ts";
 import { describeMismatch } from "./official.ts";
 import type { DecoderPrompt, DecoderResult, ImageEmbedding, SamAdapter } from "./types.ts";
 

@@ -7,7 +7,7 @@ import { readModel } from "../../onnx/io/read_model.ts";
 import { centerPoint, gtBoxXyxy, openDataset } from "../../datasets/mod.ts";
 import { loadModelDir } from "../model_dir.ts";
 import { SamPredictor } from "../predictor.ts";
-import { maskIou } from "../mask_ops_iou.ts";
+import { maskIou } from "../../mask/mask_iou.ts";
 import { detectFormat } from "./open_adapter.ts";
 import { openSam2Adapter } from "./sam2.ts";
 

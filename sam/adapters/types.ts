@@ -5,8 +5,8 @@
  * @module
  */
 import type * as ort from "onnxruntime-node";
-import type { SizeHw } from "../preprocess_shape.ts";
-import type { PromptsInputFrame } from "../coords_pack_official.ts";
+import type { SizeHw } from "../preprocess/preprocess_shape.ts";
+import type { PromptsInputFrame } from "../prompts/coords_pack_official.ts";
 
 /** Encoder outputs kept for the decoder (image embedding and any extra feature maps). */
 export type ImageEmbedding = Record<string, ort.Tensor>;

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { maskToBoxXyxyInclusive } from "../../mask/mask_to_box.ts";
 
 /**
  * Computes the inclusive XYXY box of each mask.
@@ -34,24 +35,7 @@ export function batchedMaskToBox(masks: Uint8Array, count: number, h: number, w:
   const out = new Int32Array(count * 4);
   const plane = h * w;
   for (let n = 0; n < count; n++) {
-    let x0 = w, y0 = h, x1 = -1, y1 = -1;
-    const base = n * plane;
-    for (let y = 0; y < h; y++) {
-      const row = base + y * w;
-      let first = -1, last = -1;
-      for (let x = 0; x < w; x++) {
-        if (masks[row + x]) {
-          if (first < 0) first = x;
-          last = x;
-        }
-      }
-      if (first < 0) continue;
-      if (y < y0) y0 = y;
-      y1 = y;
-      if (first < x0) x0 = first;
-      if (last > x1) x1 = last;
-    }
-    if (x1 >= 0) out.set([x0, y0, x1, y1], n * 4);
+    out.set(maskToBoxXyxyInclusive(masks.subarray(n * plane, (n + 1) * plane), h, w), n * 4);
   }
   return out;
 }

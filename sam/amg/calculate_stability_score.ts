@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { stabilityScore } from "../../mask/stability_score.ts";
 
 /**
  * Computes the stability score of each mask.
@@ -38,20 +39,11 @@ export function calculateStabilityScore(
     );
   }
   const plane = logits.length / count;
-  const hi = maskThreshold + offset;
-  const lo = maskThreshold - offset;
   const out = new Float32Array(count);
+  // One plane at a time through the single-mask score (subarray views, no copies); storing into a
+  // Float32Array is the float32 rounding torch applies.
   for (let n = 0; n < count; n++) {
-    let inter = 0, union = 0;
-    const end = (n + 1) * plane;
-    for (let i = n * plane; i < end; i++) {
-      const v = logits[i]!;
-      if (v > lo) {
-        union++;
-        if (v > hi) inter++;
-      }
-    }
-    out[n] = inter / union;
+    out[n] = stabilityScore(logits.subarray(n * plane, (n + 1) * plane), maskThreshold, offset);
   }
   return out;
 }

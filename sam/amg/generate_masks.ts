@@ -30,19 +30,13 @@
  *
  * @module
  */
-import {
-  decodeRleRowMajor,
-  encodeMaskRowMajor,
-  type Rle,
-  rleArea,
-  rleToString,
-} from "../../eval/coco/mod.ts";
-import { transformCoords } from "../coords_transform.ts";
-import type { RgbImage } from "../image_io_read_rgb.ts";
-import { postprocessMasks } from "../postprocess_masks.ts";
+import { decodeRleRowMajor, encodeMaskRowMajor, type Rle, rleArea, rleToString } from "../../mask/mod.ts";
+import { transformCoords } from "../prompts/coords_transform.ts";
+import type { RgbImage } from "../../image/read_image_rgb.ts";
+import { postprocessMasks } from "../postprocess/postprocess_masks.ts";
 import { type AmgOptions, resolveAmgOptions } from "./amg_options.ts";
 import { batchedMaskToBox } from "./batched_mask_to_box.ts";
-import { binarizeLogits } from "./binarize_logits.ts";
+import { thresholdMask } from "../../mask/threshold_mask.ts";
 import { boxNms } from "./box_nms.ts";
 import { boxXyxyToXywh } from "./box_xyxy_to_xywh.ts";
 import { buildAllLayerPointGrids } from "./build_all_layer_point_grids.ts";
@@ -251,7 +245,7 @@ async function processBatch(
       const stab = calculateStabilityScore(logits, 1, o.maskThreshold, o.stabilityScoreOffset)[0]!;
       if (o.stabilityScoreThresh > 0 && !(stab >= stabThresh)) continue;
       stats.afterStability++;
-      const mask = binarizeLogits(logits, o.maskThreshold);
+      const mask = thresholdMask(logits, o.maskThreshold);
       const box = batchedMaskToBox(mask, 1, ch, cw);
       if (isBoxNearCropEdge(box, cropBox, origBox)[0]) continue;
       stats.afterEdge++;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { exists } from "../../util/fs.ts";
 import { modelsDir, REPO_ROOT, sharedDataDir } from "../../util/paths.ts";
 import { createPrng } from "../../util/prng.ts";
-import { readImageRgb, type RgbImage } from "../image_io_read_rgb.ts";
+import { readImageRgb, type RgbImage } from "../../image/read_image_rgb.ts";
 import { loadModelDir } from "../model_dir.ts";
 import { SamPredictor } from "../predictor.ts";
 import type { AmgOptions } from "./amg_options.ts";

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { decodeRleRowMajor, encodeMaskRowMajor, type Rle, rleFromString } from "../../eval/coco/mod.ts";
+import { decodeRleRowMajor, encodeMaskRowMajor, type Rle, rleFromString } from "../../mask/mod.ts";
 import { exists } from "../../util/fs.ts";
 import { modelsDir, REPO_ROOT } from "../../util/paths.ts";
 import { createPrng } from "../../util/prng.ts";
-import { transformCoords } from "../coords_transform.ts";
-import type { RgbImage } from "../image_io_read_rgb.ts";
+import { transformCoords } from "../prompts/coords_transform.ts";
+import type { RgbImage } from "../../image/read_image_rgb.ts";
 import { loadModelDir, type SamModelDir } from "../model_dir.ts";
 import { SamPredictor } from "../predictor.ts";
-import { maskIou } from "../mask_ops_iou.ts";
+import { maskIou } from "../../mask/mask_iou.ts";
 import { buildPointGrid } from "./build_point_grid.ts";
 import { generateCropBoxes } from "./generate_crop_boxes.ts";
 import { type AmgSegmentation, generateMasks, type MaskRecord } from "./generate_masks.ts";

@@ -49,8 +49,8 @@ import { batchPrompts } from "../../onnx/passes/batch_prompts.ts";
 import { exposeMultimask } from "../../onnx/passes/expose_multimask.ts";
 import type { SamPredictor } from "../predictor.ts";
 import type { DecoderPrompt, ImageEmbedding } from "../adapters/types.ts";
-import type { RgbImage } from "../image_io_read_rgb.ts";
-import type { SizeHw } from "../preprocess_shape.ts";
+import type { RgbImage } from "../../image/read_image_rgb.ts";
+import type { SizeHw } from "../preprocess/preprocess_shape.ts";
 
 /** An image embedding with the frame sizes needed to map prompts and masks. */
 export interface EmbeddedImage {

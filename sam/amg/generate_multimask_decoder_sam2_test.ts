@@ -4,7 +4,7 @@ import { exists } from "../../util/fs.ts";
 import { modelsDir } from "../../util/paths.ts";
 import { loadModelDir } from "../model_dir.ts";
 import { SamPredictor } from "../predictor.ts";
-import { transformCoords } from "../coords_transform.ts";
+import { transformCoords } from "../prompts/coords_transform.ts";
 import { openMultimaskDecoder } from "./generate_multimask_decoder.ts";
 
 const SAM2 = join(modelsDir(), "sam2-tiny");

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Rle } from "../../eval/coco/mod.ts";
+import type { Rle } from "../../mask/mod.ts";
 
 /** The fields of a {@link MaskData}. */
 export interface MaskDataFields {

@@ -7,7 +7,6 @@
  */
 export * from "./amg_options.ts";
 export * from "./batched_mask_to_box.ts";
-export * from "./binarize_logits.ts";
 export * from "./box_nms.ts";
 export * from "./box_xyxy_to_xywh.ts";
 export * from "./build_all_layer_point_grids.ts";

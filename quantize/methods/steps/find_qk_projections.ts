@@ -15,6 +15,7 @@
 import type { Graph } from "../../../onnx/ir/graph.ts";
 import type { Tensor } from "../../../onnx/ir/tensor.ts";
 import type { AttentionRecord, GraphPatterns, LinearRecord } from "../../graph/types.ts";
+import { VALUE_PRESERVING_OPS } from "../../graph/pass_through_ops.ts";
 
 /** An attention with its q and k projections. */
 export interface QkProjections {
@@ -23,14 +24,6 @@ export interface QkProjections {
   kProj: LinearRecord;
 }
 
-const LAYOUT_OPS: ReadonlySet<string> = new Set([
-  "Reshape",
-  "Transpose",
-  "Identity",
-  "Squeeze",
-  "Unsqueeze",
-  "Flatten",
-]);
 const SCALE_OPS: ReadonlySet<string> = new Set(["Mul", "Div"]);
 /** Ops that read only a tensor's shape (the decoder's dynamic reshapes): sign flips do not reach them. */
 const SHAPE_READERS: ReadonlySet<string> = new Set(["Shape", "Size"]);
@@ -65,7 +58,7 @@ function walkBack(
     if (lin !== undefined) return lin;
     const p = t.producer;
     if (p === undefined) return undefined;
-    if (LAYOUT_OPS.has(p.op)) {
+    if (VALUE_PRESERVING_OPS.has(p.op)) {
       t = p.inputs[0]!;
       continue;
     }

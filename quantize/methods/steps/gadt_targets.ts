@@ -19,6 +19,7 @@
 import type { Node } from "../../../onnx/ir/node.ts";
 import type { Tensor } from "../../../onnx/ir/tensor.ts";
 import type { GraphPatterns, LinearRecord } from "../../graph/types.ts";
+import { GROUPING_WALK_OPS } from "../../graph/pass_through_ops.ts";
 import type { ActivationSite } from "../../insert/plan_quantizers.ts";
 
 /** GADT target classes (see the module table). */
@@ -28,22 +29,6 @@ export type GadtTarget = typeof GADT_TARGETS[number];
 
 /** Longest walk (in nodes) between a Linear and the structure that classifies it. */
 export const MAX_WALK = 8;
-
-const PASS_OPS: ReadonlySet<string> = new Set([
-  "Reshape",
-  "Transpose",
-  "Identity",
-  "Squeeze",
-  "Unsqueeze",
-  "Flatten",
-  "Split",
-  "Slice",
-  "Gather",
-  "Mul",
-  "Div",
-  "Cast",
-  "Concat",
-]);
 
 /** A target site and the classes of its Linears. */
 export interface GadtTargetSite {
@@ -93,7 +78,7 @@ function reachesForward(start: Tensor, hit: (t: Tensor) => boolean): boolean {
     const next: Tensor[] = [];
     for (const t of frontier) {
       if (hit(t)) return true;
-      for (const n of t.consumers) if (PASS_OPS.has(n.op)) next.push(...n.outputs);
+      for (const n of t.consumers) if (GROUPING_WALK_OPS.has(n.op)) next.push(...n.outputs);
     }
     frontier = next;
   }
@@ -105,7 +90,7 @@ function reachesBackward(start: Tensor, hit: (t: Tensor) => boolean): boolean {
   for (let depth = 0; depth <= MAX_WALK && t !== undefined; depth++) {
     if (hit(t)) return true;
     const p: Node | undefined = t.producer;
-    t = p !== undefined && PASS_OPS.has(p.op) ? p.inputs[0] : undefined;
+    t = p !== undefined && GROUPING_WALK_OPS.has(p.op) ? p.inputs[0] : undefined;
   }
   return false;
 }
