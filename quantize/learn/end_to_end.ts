@@ -198,7 +198,9 @@ export async function trainEndToEnd(input: EndToEndInput, stage: EndToEndStage):
       const i = usable[0]!, emb = await data.floatEmbedding(i);
       const probe = [];
       for (let q = 0; q < Math.min(3, prompts[i]!.length); q++) probe.push(await data.prompt(i, q, emb));
-      if (!(await decoderBatchesPrompts(FdAll, lowRes, probe, OFFICIAL_PROMPT_FEEDS, input.ep))) {
+      // The learned decoder graph (with its quantizers) must be batchable too, not only the float one.
+      const passOk = Td === undefined || batchedDecoder(Td.graph) !== undefined;
+      if (!passOk || !(await decoderBatchesPrompts(FdAll, lowRes, probe, OFFICIAL_PROMPT_FEEDS, input.ep))) {
         promptBatch = 1;
       }
     }
