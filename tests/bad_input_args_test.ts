@@ -151,8 +151,8 @@ Deno.test("report rejects corrupt run stores and an unwritable report in one lin
     await expectUserErrors([
       r(
         "records line not JSON",
-        await run("bad", '{"schema":"samq.eval/1","key":"a"}\n{oops}\n'),
-        /line 2 is not valid JSON/,
+        await run("bad", '{oops}\n{"schema":"samq.eval/1","key":"a"}\n'),
+        /line 1 is not valid JSON/,
       ),
       r(
         "record of another schema",

@@ -31,6 +31,8 @@ const LAYERS: readonly (readonly string[])[] = [
 /** Known upward imports, each with the reason it is allowed (file → target folder). */
 const ALLOWED_UPWARD: Readonly<Record<string, string>> = {
   "sam/adapters/sam2_test.ts -> datasets": "prompts SAM2 with a dataset's GT (center point, GT box)",
+  "eval/check_evaluated_graphs_test.ts -> bench":
+    "follows the evaluation-time drop-op check into the report's hygiene line, end to end",
 };
 
 /** One import that points to the same or a higher layer. */
