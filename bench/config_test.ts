@@ -160,6 +160,7 @@ Deno.test("parseBenchConfig() accepts every shipped config in bench/configs", as
     "demo.json",
     "learned-minisam.json",
     "paper-sam-b.json",
+    "real-models-ptq4sam.json",
     "real-models.json",
   ]);
   for (const name of names) {

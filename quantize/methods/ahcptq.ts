@@ -37,7 +37,7 @@ import { GADT_TARGETS, type GadtTarget } from "./steps/gadt_targets.ts";
 import { learningInput } from "./steps/learning_input.ts";
 import { checkOption, mergeOptions } from "./steps/merge_options.ts";
 import { timePhase } from "./steps/time_phase.ts";
-import type { Ptq4samLOptions } from "./ptq4sam_l.ts";
+import { PTQ4SAM_L_DEFAULTS, type Ptq4samLOptions } from "./ptq4sam_l.ts";
 import type { Method, QuantizedModel } from "./types.ts";
 
 /** Options of the `ahcptq` method. */
@@ -66,18 +66,7 @@ export interface AhcptqOptions extends Omit<Ptq4samLOptions, "ptq4samS"> {
 
 /** Frozen defaults of {@link AhcptqOptions} (spec §10; reconstruction as PTQ4SAM-L, §4.4). */
 export const AHCPTQ_DEFAULTS: Readonly<AhcptqOptions> = Object.freeze({
-  iterations: QDROP_DEFAULTS.iterations,
-  budget: QDROP_DEFAULTS.budget,
-  dropProb: QDROP_DEFAULTS.dropProb,
-  roundLr: QDROP_DEFAULTS.roundLr,
-  stepLr: QDROP_DEFAULTS.stepLr,
-  agqScaleLr: 4e-5,
-  regWeight: QDROP_DEFAULTS.regWeight,
-  warmup: QDROP_DEFAULTS.warmup,
-  betaStart: QDROP_DEFAULTS.betaStart,
-  betaEnd: QDROP_DEFAULTS.betaEnd,
-  evalSamples: QDROP_DEFAULTS.evalSamples,
-  cacheBytes: QDROP_DEFAULTS.cacheBytes,
+  ...PTQ4SAM_L_DEFAULTS,
   hluq: true,
   hluqRangeRates: Object.freeze([0.1, 0.3, 0.5]) as unknown as number[],
   hluqGridRates: Object.freeze([1 / 8, 1 / 4, 1 / 2]) as unknown as number[],
