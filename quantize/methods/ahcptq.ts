@@ -31,7 +31,7 @@ import { summarizeUnits } from "../learn/summarize_units.ts";
 import type { QuantizerRecord } from "../insert/quantizer_record.ts";
 import type { QuantizerTreatment } from "../learn/trainable_graph.ts";
 import { PTQ4SAM_S, PTQ4SAM_S_DEFAULTS, type Ptq4samSOptions, ptq4samStatic } from "./ptq4sam_s.ts";
-import { checkReconstructionOptions, QDROP_DEFAULTS } from "./qdrop.ts";
+import { checkReconstructionOptions } from "./qdrop.ts";
 import { ahcptqExtension } from "./steps/ahcptq_extension.ts";
 import { GADT_TARGETS, type GadtTarget } from "./steps/gadt_targets.ts";
 import { learningInput } from "./steps/learning_input.ts";
