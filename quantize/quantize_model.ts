@@ -48,6 +48,7 @@ import {
 import type { QuantJson } from "./quant_json.ts";
 import { assertCreatable, removeStaleSiblings, writeModelDir } from "./_quantized_dir.ts";
 import { applyProtocol } from "./apply_protocol.ts";
+import { resolveScope } from "./resolve_scope.ts";
 import { checkProtocol } from "./check_protocol.ts";
 import { DEFAULT_PROTOCOL, getProtocol, type ProtocolName, type QuantProtocol } from "./protocols.ts";
 import { protocolRecord, type ProtocolRunFacts } from "./protocol_record.ts";
@@ -71,7 +72,10 @@ export interface QuantizeModelOptions {
   n?: number;
   /** Evaluation dataset to stay disjoint from; null: none. @default "coco-tiny:val" */
   evalData?: string | null;
-  /** Graphs to quantize; "auto" = both for the official layout, encoder otherwise. @default "auto" */
+  /**
+   * Graphs to quantize; "auto" = both for the official layout, encoder otherwise (`resolveScope`: HF
+   * decoders are quantized when asked for, SAM 2 decoders refused). @default "auto"
+   */
   scope?: Scope | "auto";
   /** Weight granularity, shared by all compared methods; unset = the protocol's (pq-sam: per-tensor). */
   granularity?: Granularity;
@@ -236,10 +240,8 @@ interface RunInputs {
 /** Step 2: opens the source model and the calibration set. */
 async function openInputs(o: ResolvedQuantizeModelOptions): Promise<RunInputs> {
   const source = await loadModelDir(o.model);
+  const scope = resolveScope(source.config.format, o.scope);
   await assertModelFormat(source);
-  const scope: Scope = o.scope === "auto"
-    ? (source.config.format === "official" ? "both" : "encoder")
-    : o.scope;
   const ep = (await resolveExecutionProvider(o.ep)).ep;
   const calibration = await openCalibrationSet(o.calib, {
     n: o.n,
