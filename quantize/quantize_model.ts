@@ -16,32 +16,42 @@
  *
  * @module
  */
-import { basename, dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import * as ort from "onnxruntime-node";
 import { SamqError } from "../util/errors.ts";
 import { exists } from "../util/fs.ts";
-import { sha256File } from "../util/hash.ts";
 import { decodeModel } from "../onnx/io/read_model.ts";
 import { readModel } from "../onnx/io/read_model.ts";
-import { writeModel } from "../onnx/io/write_model.ts";
-import type { Model } from "../onnx/ir/model.ts";
-import { EP_CHOICES, type EpChoice, resolveExecutionProvider } from "../runtime/execution_provider.ts";
-import { loadModelDir, type SamConfig, writeSamConfig } from "../sam/model_dir.ts";
+import {
+  EP_CHOICES,
+  type EpChoice,
+  type ExecutionProvider,
+  resolveExecutionProvider,
+} from "../runtime/execution_provider.ts";
+import { loadModelDir, type SamModelDir } from "../sam/model_dir.ts";
 import { assertModelFormat } from "../sam/assert_model_format.ts";
 import { auditQuantizedModel } from "./audit/audit_quantized_model.ts";
-import { openCalibrationSet } from "./calibrate/calibration_set.ts";
+import { type CalibrationSet, openCalibrationSet } from "./calibrate/calibration_set.ts";
 import { NO_PROGRESS, type ProgressFn } from "./calibrate/progress.ts";
-import { prepareSamModel } from "./graph/prepare_sam_model.ts";
-import type { ModelPart } from "./graph/types.ts";
-import { getMethod } from "./methods/mod.ts";
+import { type PreparedModel, prepareSamModel } from "./graph/prepare_sam_model.ts";
+import { type AnyMethod, getMethod } from "./methods/mod.ts";
 import { bitsLabel, parseBits } from "../util/bits.ts";
 import { timePhase } from "./methods/steps/time_phase.ts";
-import { type BitWidths, GRANULARITIES, type Granularity, type Scope, SCOPES } from "./methods/types.ts";
-import { type QuantJson, writeQuantJson } from "./quant_json.ts";
+import {
+  type BitWidths,
+  GRANULARITIES,
+  type Granularity,
+  type QuantizedModel,
+  type Scope,
+  SCOPES,
+} from "./methods/types.ts";
+import type { QuantJson } from "./quant_json.ts";
+import { assertCreatable, removeStaleSiblings, writeModelDir } from "./_quantized_dir.ts";
 import { applyProtocol } from "./apply_protocol.ts";
+import { resolveScope } from "./resolve_scope.ts";
 import { checkProtocol } from "./check_protocol.ts";
-import { DEFAULT_PROTOCOL, getProtocol, type ProtocolName } from "./protocols.ts";
-import { protocolRecord } from "./protocol_record.ts";
+import { DEFAULT_PROTOCOL, getProtocol, type ProtocolName, type QuantProtocol } from "./protocols.ts";
+import { protocolRecord, type ProtocolRunFacts } from "./protocol_record.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
 /** Options of {@link quantizeModel}. */
@@ -62,7 +72,10 @@ export interface QuantizeModelOptions {
   n?: number;
   /** Evaluation dataset to stay disjoint from; null: none. @default "coco-tiny:val" */
   evalData?: string | null;
-  /** Graphs to quantize; "auto" = both for the official layout, encoder otherwise. @default "auto" */
+  /**
+   * Graphs to quantize; "auto" = both for the official layout, encoder otherwise (`resolveScope`: HF
+   * decoders are quantized when asked for, SAM 2 decoders refused). @default "auto"
+   */
   scope?: Scope | "auto";
   /** Weight granularity, shared by all compared methods; unset = the protocol's (pq-sam: per-tensor). */
   granularity?: Granularity;
@@ -155,7 +168,8 @@ export interface QuantizeModelResult {
 }
 
 /**
- * Quantizes a model directory (see the module doc).
+ * Quantizes a model directory (see the module doc): resolve the options, open the source and the
+ * calibration set, run the method, audit, write.
  *
  * @throws {SamqError} for bad options or data, calibration overlapping evaluation data, a graph without
  *   Linear layers, an existing output folder, or a failed audit (code `incompatible`, field "audit").
@@ -165,6 +179,37 @@ export async function quantizeModel(
   progress: ProgressFn = NO_PROGRESS,
 ): Promise<QuantizeModelResult> {
   const t0 = performance.now();
+  const run = await resolveRun(options);
+  const inputs = await openInputs(run.o);
+  const timings: QuantJson["timingsMs"] = {};
+  const result = await runMethod(run, inputs, timings, progress);
+  const audit = await timePhase(timings, "audit", () => auditRun(run, inputs, result, progress));
+  const quant = quantJsonOf(run, inputs, result, audit, timings);
+  await writeRun(run, inputs, result, quant, timings, t0);
+  progress({ phase: "write", done: 1, total: 1, detail: run.outDir });
+  if (!audit.passed) {
+    throw new SamqError(
+      "incompatible",
+      `Quantized model "${run.outDir}" failed the audit: ${audit.failures.join("; ")}`,
+      {
+        path: join(run.outDir, "quant.json"),
+        field: "audit",
+      },
+    );
+  }
+  return { outDir: run.outDir, quant };
+}
+
+/** What {@link resolveRun} settles before any model or data is read. */
+interface RunPlan {
+  o: ResolvedQuantizeModelOptions;
+  method: AnyMethod;
+  methodOptions: Record<string, unknown>;
+  outDir: string;
+}
+
+/** Step 1: options, the method and its options, and an output folder that may be written. */
+async function resolveRun(options: QuantizeModelOptions): Promise<RunPlan> {
   const o = resolveQuantizeModelOptions(options);
   const method = getMethod(o.method);
   const methodOptions = method.resolveOptions(o.methodOptions);
@@ -181,11 +226,22 @@ export async function quantizeModel(
   }
   await assertCreatable(outDir);
   await removeStaleSiblings(outDir);
+  return { o, method, methodOptions, outDir };
+}
+
+/** The source model, the scope it implies, the execution provider and the calibration set. */
+interface RunInputs {
+  source: SamModelDir;
+  scope: Scope;
+  ep: ExecutionProvider;
+  calibration: CalibrationSet;
+}
+
+/** Step 2: opens the source model and the calibration set. */
+async function openInputs(o: ResolvedQuantizeModelOptions): Promise<RunInputs> {
   const source = await loadModelDir(o.model);
+  const scope = resolveScope(source.config.format, o.scope);
   await assertModelFormat(source);
-  const scope: Scope = o.scope === "auto"
-    ? (source.config.format === "official" ? "both" : "encoder")
-    : o.scope;
   const ep = (await resolveExecutionProvider(o.ep)).ep;
   const calibration = await openCalibrationSet(o.calib, {
     n: o.n,
@@ -193,7 +249,25 @@ export async function quantizeModel(
     evalDataRequired: o.evalDataRequired,
     promptsPerImage: o.promptsPerImage,
   });
-  const timings: QuantJson["timingsMs"] = {};
+  return { source, scope, ep, calibration };
+}
+
+/** What {@link runMethod} produced. */
+interface MethodRun {
+  prepared: PreparedModel;
+  q: QuantizedModel;
+  protocol: QuantProtocol;
+  deviations: ProtocolRunFacts["deviations"];
+  check: ProtocolRunFacts["check"];
+}
+
+/** Step 3: prepares the graphs, runs the method and checks the result against the protocol. */
+async function runMethod(
+  { o, method, methodOptions }: RunPlan,
+  { source, scope, ep, calibration }: RunInputs,
+  timings: QuantJson["timingsMs"],
+  progress: ProgressFn,
+): Promise<MethodRun> {
   const prepared = await timePhase(timings, "prepare", async () => {
     progress({ phase: "prepare", done: 0, total: 1, detail: source.dir });
     const p = await prepareSamModel(source);
@@ -226,21 +300,46 @@ export async function quantizeModel(
     quantizedParts: q.quantizedParts,
     records: q.quantizers,
   });
-  const audit = await timePhase(timings, "audit", async () =>
-    auditQuantizedModel({
-      config: source.config,
-      quantized: { encoder: prepared.encoder.model.graph, decoder: prepared.decoder.model.graph },
-      source: {
-        encoder: (await readModel(source.encoderPath)).graph,
-        decoder: (await readModel(source.decoderPath)).graph,
-      },
-      folded: Object.fromEntries(
-        Object.entries(q.foldedFloat).map(([part, bytes]) => [part, decodeModel(bytes!).graph]),
-      ),
-      records: q.quantizers,
-      images: calibration.images.slice(0, o.auditImages),
-    }, { ep, progress }));
-  const quant: QuantJson = {
+  return {
+    prepared,
+    q,
+    protocol,
+    deviations: [...run.deviations, ...protocolCheck.deviations],
+    check: protocolCheck.check,
+  };
+}
+
+/** Step 4: the audit of the quantized graphs against the source and the folded float graphs. */
+async function auditRun(
+  { o }: RunPlan,
+  { source, ep, calibration }: RunInputs,
+  { prepared, q }: MethodRun,
+  progress: ProgressFn,
+): Promise<QuantJson["audit"]> {
+  return await auditQuantizedModel({
+    config: source.config,
+    quantized: { encoder: prepared.encoder.model.graph, decoder: prepared.decoder.model.graph },
+    source: {
+      encoder: (await readModel(source.encoderPath)).graph,
+      decoder: (await readModel(source.decoderPath)).graph,
+    },
+    folded: Object.fromEntries(
+      Object.entries(q.foldedFloat).map(([part, bytes]) => [part, decodeModel(bytes!).graph]),
+    ),
+    records: q.quantizers,
+    images: calibration.images.slice(0, o.auditImages),
+  }, { ep, progress });
+}
+
+/** Step 5a: the `quant.json` record of the run (timings are completed when it is written). */
+function quantJsonOf(
+  { o, method, methodOptions }: RunPlan,
+  { source, scope, ep, calibration }: RunInputs,
+  { q, protocol, deviations, check }: MethodRun,
+  audit: QuantJson["audit"],
+  timings: QuantJson["timingsMs"],
+): QuantJson {
+  return {
     schema: 1,
     method: method.name,
     methodOptions: { ...methodOptions },
@@ -250,8 +349,8 @@ export async function quantizeModel(
     protocol: protocolRecord(protocol, {
       granularity: o.granularity,
       images: calibration.images.length,
-      deviations: [...run.deviations, ...protocolCheck.deviations],
-      check: protocolCheck.check,
+      deviations,
+      check,
     }),
     scope,
     quantizedParts: q.quantizedParts,
@@ -280,6 +379,17 @@ export async function quantizeModel(
     },
     notes: q.notes,
   };
+}
+
+/** Step 5b: writes the folder (quantized graphs where the method quantized them, else the source files). */
+async function writeRun(
+  { o, outDir }: RunPlan,
+  { source }: RunInputs,
+  { prepared, q }: MethodRun,
+  quant: QuantJson,
+  timings: QuantJson["timingsMs"],
+  t0: number,
+): Promise<void> {
   const writeStart = performance.now();
   await writeModelDir(
     outDir,
@@ -296,110 +406,6 @@ export async function quantizeModel(
       return { ...timings, write: now - writeStart, total: now - t0 };
     },
   );
-  progress({ phase: "write", done: 1, total: 1, detail: outDir });
-  if (!audit.passed) {
-    throw new SamqError(
-      "incompatible",
-      `Quantized model "${outDir}" failed the audit: ${audit.failures.join("; ")}`,
-      {
-        path: join(outDir, "quant.json"),
-        field: "audit",
-      },
-    );
-  }
-  return { outDir, quant };
-}
-
-/** Writes the folder into a temp sibling, then renames it into place. */
-async function writeModelDir(
-  outDir: string,
-  config: SamConfig,
-  parts: Record<ModelPart, Model | string>,
-  quant: QuantJson,
-  force: boolean,
-  finalTimings: () => QuantJson["timingsMs"],
-): Promise<void> {
-  const tmp = `${outDir}.tmp-${Deno.pid}-${Date.now()}`;
-  try {
-    await Deno.mkdir(dirname(outDir), { recursive: true });
-    await Deno.mkdir(tmp);
-    const files = { encoder: config.files.encoder, decoder: config.files.decoder };
-    const sha256: Record<string, string> = {};
-    for (const part of ["encoder", "decoder"] as const) {
-      const path = join(tmp, files[part]);
-      const src = parts[part];
-      if (typeof src === "string") await Deno.copyFile(src, path);
-      else await writeModel(src, path);
-      sha256[files[part]] = await sha256File(path);
-    }
-    await writeSamConfig(tmp, {
-      ...config,
-      name: basename(outDir),
-      sha256,
-      provenance: {
-        source: config.name,
-        sourceSha256: JSON.stringify(config.sha256),
-        quantizedBy: `samq ${quant.versions.samq}`,
-        method: quant.method,
-        bits: quant.bitsLabel,
-        granularity: quant.granularity.weights,
-        protocol: quant.protocol?.name ?? "unrecorded",
-        scope: quant.scope,
-        record: "quant.json",
-      },
-    });
-    quant.timingsMs = finalTimings();
-    await writeQuantJson(tmp, quant);
-    if (force && (await exists(outDir))) {
-      const old = `${outDir}.old-${Deno.pid}-${Date.now()}`;
-      await Deno.rename(outDir, old);
-      await Deno.rename(tmp, outDir);
-      await Deno.remove(old, { recursive: true });
-    } else {
-      await Deno.rename(tmp, outDir);
-    }
-  } catch (e) {
-    await Deno.remove(tmp, { recursive: true }).catch(() => undefined);
-    if (e instanceof SamqError && e.code !== "io") throw e;
-    // Name the folder the user asked for, not the temp file that failed.
-    const why = e instanceof SamqError && e.cause instanceof Error ? e.cause.message : (e as Error).message;
-    throw new SamqError("io", `Cannot write "${outDir}": ${why}`, {
-      path: outDir,
-      cause: e,
-    });
-  }
-}
-
-/**
- * Removes `<out>.tmp-<pid>-<ms>` and `<out>.old-<pid>-<ms>` folders that a killed run left beside the
- * output (see `writeModelDir`), when their process is gone. Liveness is read from `/proc`; where there
- * is none, nothing is removed.
- */
-async function removeStaleSiblings(outDir: string): Promise<void> {
-  const parent = dirname(outDir);
-  if (!(await exists("/proc/self")) || !(await exists(parent))) return;
-  const pattern = new RegExp(
-    `^${basename(outDir).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(tmp|old)-(\\d+)-\\d+$`,
-  );
-  for await (const e of Deno.readDir(parent)) {
-    const m = pattern.exec(e.name);
-    if (m === null || !e.isDirectory || Number(m[2]) === Deno.pid || (await exists(`/proc/${m[2]}`))) {
-      continue;
-    }
-    await Deno.remove(join(parent, e.name), { recursive: true }).catch(() => undefined);
-  }
-}
-
-/** Fails before any work when the output folder cannot be created (a parent is a file). */
-async function assertCreatable(outDir: string): Promise<void> {
-  let p = dirname(outDir);
-  while (!(await exists(p)) && dirname(p) !== p) p = dirname(p);
-  if (!(await Deno.stat(p)).isDirectory) {
-    throw new SamqError("invalid_argument", `Cannot write "${outDir}": "${p}" is a file, not a folder`, {
-      path: outDir,
-      field: "out",
-    });
-  }
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -1,6 +1,9 @@
 /**
- * Runs a SAM model (encoder, and optionally the official decoder on each image's prompts) over images
- * with extra graph outputs (taps), handing every run's outputs to a visitor. Calibration feeds taps to
+ * Runs a SAM model (encoder, and optionally the decoder on each image's prompts) over images with extra
+ * graph outputs (taps), handing every run's outputs to a visitor. The decoder is fed by the model's
+ * layout (`sam/adapters/*_layout.ts`, what its adapter runs): the encoder outputs it reads and the prompt
+ * packing are the predictor's, for every layout. Box prompts a decoder cannot take are skipped
+ * (`decoderTakesPrompt`). Calibration feeds taps to
  * observers; the audit checks quantizer outputs and compares float graphs. Nothing is kept between images,
  * so memory is bounded by one image's taps however many images run.
  *
@@ -18,7 +21,8 @@ import type { SamConfig } from "../../sam/model_dir.ts";
 import type { Tensor } from "../../onnx/ir/tensor.ts";
 import type { CalibrationImage, CalibrationPrompt } from "./calibration_set.ts";
 import { appendTapReduction, type TapReduction } from "./tap_reduction.ts";
-import { decoderFeeds, encoderFeed } from "./sam_feeds.ts";
+import { decoderFeeds, decoderTakesPrompt, encoderFeed } from "./sam_feeds.ts";
+import { layoutOf } from "../../sam/adapters/layout_of.ts";
 import { NO_PROGRESS, type ProgressFn, type QuantizePhase } from "./progress.ts";
 
 /** Outputs of one run: graph outputs by name, taps by their key. */
@@ -63,9 +67,9 @@ export interface SamForwardReport {
 
 /**
  * Runs `graphs.encoder` on every image and, when `graphs.decoder` is given, the decoder on each of the
- * image's prompts with the encoder's first output as `image_embeddings`.
+ * image's prompts with the encoder outputs the layout names (`SamLayout.embedding`).
  *
- * @throws {SamqError} `incompatible` when a decoder is given for a non-official layout.
+ * @throws {SamqError} from the layout when the encoder lacks an output its decoder reads.
  */
 export async function runSamForward(
   graphs: { encoder: Graph; decoder?: Graph },
@@ -74,13 +78,7 @@ export async function runSamForward(
   visitor: ForwardVisitor,
 ): Promise<SamForwardReport> {
   const { config, ep = "cpu", phase = "calibrate", progress = NO_PROGRESS } = options;
-  if (graphs.decoder !== undefined && config.format !== "official") {
-    throw new SamqError(
-      "incompatible",
-      `Cannot run the decoder of a "${config.format}" model: decoder calibration and audit support the official layout only (use --scope encoder)`,
-      { field: "scope" },
-    );
-  }
+  const layout = layoutOf(config.format);
   const enc = await tappedSession(graphs.encoder, options.taps?.encoder ?? [], ep);
   const dec = graphs.decoder
     ? await tappedSession(graphs.decoder, options.taps?.decoder ?? [], ep)
@@ -88,15 +86,18 @@ export async function runSamForward(
   const report: SamForwardReport = { images: 0, encoderRuns: 0, decoderRuns: 0 };
   try {
     const inputName = graphs.encoder.inputs[0]!.name;
-    const embName = graphs.encoder.outputs[0]!.name;
+    const encoderOutputs = graphs.encoder.outputs.map((t) => t.name);
+    const decoderInputs = graphs.decoder?.inputs.map((t) => t.name) ?? [];
     for (const image of images) {
       const feed = await encoderFeed(config, image);
       const encOut = await enc.run({ [inputName]: feed.tensor });
       report.encoderRuns++;
       visitor.encoder?.(encOut, image);
       if (dec !== undefined) {
+        const embedding = layout.embedding(encOut, encoderOutputs);
         for (const prompt of image.prompts) {
-          const out = await dec.run(decoderFeeds(config, encOut[embName]!, prompt, feed.sizes));
+          if (!decoderTakesPrompt(config, prompt, decoderInputs)) continue;
+          const out = await dec.run(decoderFeeds(config, embedding, prompt, feed.sizes, decoderInputs));
           report.decoderRuns++;
           visitor.decoder?.(out, image, prompt);
         }

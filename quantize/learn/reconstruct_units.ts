@@ -39,7 +39,7 @@ import { floatWeightsOf } from "./float_weights.ts";
 import { encoderEmbeddings, hardened, propagateFloat, reconstructUnit, scalar } from "./_reconstruct_unit.ts";
 import type { ReconstructionStage, UnitReport } from "./reconstruction_stage.ts";
 import { CONTROL } from "./_names.ts";
-import { decoderFeeds, encoderFeed } from "../calibrate/sam_feeds.ts";
+import { decoderFeeds, decoderTakesPrompt, encoderFeed } from "../calibrate/sam_feeds.ts";
 import { Streams } from "./_streams.ts";
 import { TensorCache } from "./tensor_cache.ts";
 import { buildTrainableGraph } from "./trainable_graph.ts";
@@ -101,12 +101,14 @@ export async function reconstructUnits(
         }
       } else {
         embeddings ??= await encoderEmbeddings(input, enc.map((e) => e.tensor), undefined, evalControls);
+        const decoderInputs = F.inputs.map((t) => t.name);
         for (const [i, im] of calibration.images.entries()) {
           for (const [j, prompt] of im.prompts.entries()) {
+            if (!decoderTakesPrompt(config, prompt, decoderInputs)) continue;
             const k = samples.length;
             samples.push({ image: i, prompt: j });
             for (const s of ["q", "fp"] as const) {
-              const f = decoderFeeds(config, embeddings[s][i]!, prompt, enc[i]!.sizes);
+              const f = decoderFeeds(config, embeddings[s][i]!, prompt, enc[i]!.sizes, decoderInputs);
               for (const [n, t] of Object.entries(f)) await streams.set(s, k, n, t);
             }
           }

@@ -9,16 +9,10 @@
  */
 import type * as ort from "onnxruntime-node";
 import { SamqError } from "../../util/errors.ts";
-import {
-  createSession,
-  floatTensor,
-  int64Tensor,
-  readFloatOutput,
-  type SessionOptions,
-} from "../../runtime/session.ts";
-import type { SizeHw } from "../preprocess/preprocess_shape.ts";
+import { createSession, floatTensor, readFloatOutput, type SessionOptions } from "../../runtime/session.ts";
+import { HF_LAYOUT } from "./hf_layout.ts";
 import { describeMismatch } from "./official.ts";
-import type { DecoderPrompt, DecoderResult, ImageEmbedding, SamAdapter } from "./types.ts";
+import type { DecoderPrompt, DecoderResult, DecoderSizes, ImageEmbedding, SamAdapter } from "./types.ts";
 
 const HF_ENCODER_OUTPUTS = ["image_embeddings", "image_positional_embeddings"];
 // `image_positional_embeddings` is optional: exporters drop it when the decoder recomputes it.
@@ -35,6 +29,7 @@ export function matchesHf(encoder: ort.InferenceSession, decoder: ort.InferenceS
 
 class HfAdapter implements SamAdapter {
   readonly format = "hf" as const;
+  readonly layout = HF_LAYOUT;
   constructor(
     readonly inputSize: number,
     private encoder: ort.InferenceSession,
@@ -50,29 +45,11 @@ class HfAdapter implements SamAdapter {
     };
   }
 
-  async decode(embedding: ImageEmbedding, prompt: DecoderPrompt, _sizes: { input: SizeHw; orig: SizeHw }) {
-    const pts = Array.from(prompt.points ?? []);
-    const labels = Array.from(prompt.labels ?? []);
-    const feeds: Record<string, ort.Tensor> = { image_embeddings: embedding.image_embeddings as ort.Tensor };
-    if (this.decoder.inputNames.includes("image_positional_embeddings")) {
-      feeds.image_positional_embeddings = embedding.image_positional_embeddings as ort.Tensor;
-    }
-    if (prompt.box) {
-      if (!this.decoder.inputNames.includes("input_boxes")) {
-        throw new SamqError(
-          "invalid_prompt",
-          'Cannot use a box prompt: this HF-layout decoder has no "input_boxes" input (export it with boxes)',
-          { field: "box" },
-        );
-      }
-      feeds.input_boxes = floatTensor(Float32Array.from(prompt.box), [1, 1, 4]);
-    }
-    if (pts.length === 0 && !prompt.box) {
-      throw new SamqError("invalid_prompt", "Cannot decode: no points and no box given", { field: "points" });
-    }
-    const n = pts.length / 2;
-    feeds.input_points = floatTensor(Float32Array.from(pts), [1, 1, n, 2]);
-    feeds.input_labels = int64Tensor(BigInt64Array.from(labels.map((l) => BigInt(l))), [1, 1, n]);
+  async decode(embedding: ImageEmbedding, prompt: DecoderPrompt, sizes: DecoderSizes) {
+    const feeds = this.layout.decoderFeeds(embedding, prompt, sizes, {
+      inputSize: this.inputSize,
+      inputNames: this.decoder.inputNames,
+    });
     const out = await this.decoder.run(feeds);
     const masks = readFloatOutput(out, "pred_masks");
     const iou = readFloatOutput(out, "iou_scores");

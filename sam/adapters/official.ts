@@ -13,9 +13,8 @@
 import type * as ort from "onnxruntime-node";
 import { SamqError } from "../../util/errors.ts";
 import { createSession, floatTensor, readFloatOutput, type SessionOptions } from "../../runtime/session.ts";
-import { packPromptsOfficial } from "../prompts/coords_pack_official.ts";
-import type { DecoderPrompt, DecoderResult, ImageEmbedding, SamAdapter } from "./types.ts";
-import type { SizeHw } from "../preprocess/preprocess_shape.ts";
+import { OFFICIAL_LAYOUT } from "./official_layout.ts";
+import type { DecoderPrompt, DecoderResult, DecoderSizes, ImageEmbedding, SamAdapter } from "./types.ts";
 
 /** Input names the official decoder must have. */
 export const OFFICIAL_DECODER_INPUTS = [
@@ -61,6 +60,7 @@ export interface OfficialAdapterOptions extends SessionOptions {
 
 class OfficialAdapter implements SamAdapter {
   readonly format = "official" as const;
+  readonly layout = OFFICIAL_LAYOUT;
   constructor(
     readonly inputSize: number,
     private encoder: ort.InferenceSession,
@@ -77,32 +77,18 @@ class OfficialAdapter implements SamAdapter {
     return { image_embeddings: emb };
   }
 
-  async decode(embedding: ImageEmbedding, prompt: DecoderPrompt, sizes: { input: SizeHw; orig: SizeHw }) {
-    const packed = packPromptsOfficial(prompt);
-    const hasMask = prompt.maskInput !== undefined;
-    // The low-res mask side is 4× the embedding side (256 for a 1024 input).
-    const lowSide = this.inputSize / 4;
-    const feeds: Record<string, ort.Tensor> = {
-      image_embeddings: embedding.image_embeddings as ort.Tensor,
-      point_coords: floatTensor(packed.coords, [1, packed.n, 2]),
-      point_labels: floatTensor(packed.labels, [1, packed.n]),
-      mask_input: floatTensor(prompt.maskInput ?? new Float32Array(lowSide * lowSide), [
-        1,
-        1,
-        lowSide,
-        lowSide,
-      ]),
-      has_mask_input: floatTensor(new Float32Array([hasMask ? 1 : 0]), [1]),
-      orig_im_size: floatTensor(new Float32Array([sizes.orig.h, sizes.orig.w]), [2]),
-    };
+  async decode(embedding: ImageEmbedding, prompt: DecoderPrompt, sizes: DecoderSizes) {
+    const feeds = this.layout.decoderFeeds(embedding, prompt, sizes, {
+      inputSize: this.inputSize,
+      inputNames: this.decoder.inputNames,
+    });
+    const n = feeds.point_labels!.dims[1] as number;
     const out = await this.decoder.run(feeds);
     const low = readFloatOutput(out, "low_res_masks");
     const iou = readFloatOutput(out, "iou_predictions");
     const c = iou.data.length;
     // A single-mask export picks one token inside the graph (§A2.1): which one depends on N.
-    const tokens = c === 1
-      ? [packed.n <= 2 ? -1 : 0]
-      : Array.from({ length: c }, (_, i) => (c === 4 ? i : i + 1));
+    const tokens = c === 1 ? [n <= 2 ? -1 : 0] : Array.from({ length: c }, (_, i) => (c === 4 ? i : i + 1));
     const result: DecoderResult = {
       lowRes: low.data,
       lowResSize: low.dims[3] as number,

@@ -17,15 +17,13 @@
 import type * as ort from "onnxruntime-node";
 import { SamqError } from "../../util/errors.ts";
 import { createSession, floatTensor, readFloatOutput, type SessionOptions } from "../../runtime/session.ts";
-import type { SizeHw } from "../preprocess/preprocess_shape.ts";
-import { packPromptsSam2 } from "../sam2/sam2_pack_prompts.ts";
 import { describeMismatch } from "./official.ts";
-import type { DecoderPrompt, DecoderResult, ImageEmbedding, SamAdapter } from "./types.ts";
+import { SAM2_ENCODER_OUTPUTS, SAM2_LAYOUT } from "./sam2_layout.ts";
+import type { DecoderPrompt, DecoderResult, DecoderSizes, ImageEmbedding, SamAdapter } from "./types.ts";
 
 /** Encoder input name. */
 export const SAM2_ENCODER_INPUT = "image";
-/** Encoder outputs, which are also the decoder's image inputs. */
-export const SAM2_ENCODER_OUTPUTS = ["image_embed", "high_res_feats_0", "high_res_feats_1"] as const;
+export { SAM2_ENCODER_OUTPUTS } from "./sam2_layout.ts";
 /** Input names the SAM2 decoder must have. */
 export const SAM2_DECODER_INPUTS = [
   ...SAM2_ENCODER_OUTPUTS,
@@ -47,6 +45,7 @@ export function matchesSam2(encoder: ort.InferenceSession, decoder: ort.Inferenc
 
 class Sam2Adapter implements SamAdapter {
   readonly format = "sam2" as const;
+  readonly layout = SAM2_LAYOUT;
   constructor(
     readonly inputSize: number,
     private encoder: ort.InferenceSession,
@@ -61,36 +60,11 @@ class Sam2Adapter implements SamAdapter {
     return embedding;
   }
 
-  async decode(embedding: ImageEmbedding, prompt: DecoderPrompt, _sizes: { input: SizeHw; orig: SizeHw }) {
-    const packed = packPromptsSam2(prompt);
-    // The low-res mask side is 4× the embedding side (256 for a 1024 input).
-    const lowSide = this.inputSize / 4;
-    if (prompt.maskInput !== undefined && prompt.maskInput.length !== lowSide * lowSide) {
-      throw new SamqError(
-        "invalid_prompt",
-        `Cannot decode: mask input must hold ${lowSide}x${lowSide} logits, got ${prompt.maskInput.length}`,
-        { field: "maskInput" },
-      );
-    }
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const name of SAM2_ENCODER_OUTPUTS) {
-      const t = embedding[name];
-      if (!t) {
-        throw new SamqError("invalid_argument", `Cannot decode: the embedding has no "${name}"`, {
-          field: name,
-        });
-      }
-      feeds[name] = t;
-    }
-    feeds.point_coords = floatTensor(packed.coords, [1, packed.n, 2]);
-    feeds.point_labels = floatTensor(packed.labels, [1, packed.n]);
-    feeds.mask_input = floatTensor(prompt.maskInput ?? new Float32Array(lowSide * lowSide), [
-      1,
-      1,
-      lowSide,
-      lowSide,
-    ]);
-    feeds.has_mask_input = floatTensor(new Float32Array([prompt.maskInput ? 1 : 0]), [1]);
+  async decode(embedding: ImageEmbedding, prompt: DecoderPrompt, sizes: DecoderSizes) {
+    const feeds = this.layout.decoderFeeds(embedding, prompt, sizes, {
+      inputSize: this.inputSize,
+      inputNames: this.decoder.inputNames,
+    });
     const out = await this.decoder.run(feeds);
     const masks = readFloatOutput(out, "masks");
     const iou = readFloatOutput(out, "iou_predictions");

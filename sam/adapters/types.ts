@@ -33,9 +33,57 @@ export interface DecoderResult {
   graphMasks?: Float32Array;
 }
 
+/** The frames a prompt maps through: the resized image inside the encoder input, and the original image. */
+export interface DecoderSizes {
+  input: SizeHw;
+  orig: SizeHw;
+}
+
+/** What a layout's feed builder needs to know about the decoder graph it feeds. */
+export interface DecoderGraphInfo {
+  /** Encoder input side (1024 for SAM); the low-res mask side is a quarter of it. */
+  inputSize: number;
+  /** The decoder graph's input names (layouts with optional inputs feed only those present). */
+  inputNames: readonly string[];
+}
+
+/**
+ * The session-free half of a layout: which encoder outputs the decoder reads and how a prompt becomes
+ * decoder feeds. The adapter runs its sessions with it, and graph-level runners (calibration, audit and
+ * learning in `quantize/`) run tapped or quantized graphs with the same feeds, so no layout's prompt
+ * packing exists twice. Pure: builds tensors, runs nothing.
+ */
+export interface SamLayout {
+  readonly format: "official" | "hf" | "sam2";
+  /**
+   * The decoder's image inputs from one encoder run.
+   *
+   * @param outputs Encoder outputs by name.
+   * @param outputNames The encoder graph's output names, in graph order.
+   * @throws {SamqError} `invalid_model` when an output the layout needs is missing.
+   */
+  embedding(outputs: Readonly<Record<string, ort.Tensor>>, outputNames: readonly string[]): ImageEmbedding;
+  /** Whether a decoder with `inputNames` accepts a box prompt. */
+  takesBox(inputNames: readonly string[]): boolean;
+  /**
+   * Decoder feeds for one prompt set (prompts already in the input frame).
+   *
+   * @throws {SamqError} `invalid_prompt` for a prompt the decoder cannot take, `invalid_argument` when the
+   *   embedding lacks an input the decoder needs.
+   */
+  decoderFeeds(
+    embedding: ImageEmbedding,
+    prompt: DecoderPrompt,
+    sizes: DecoderSizes,
+    decoder: DecoderGraphInfo,
+  ): Record<string, ort.Tensor>;
+}
+
 /** The interface every layout implements. */
 export interface SamAdapter {
   readonly format: "official" | "hf" | "sam2";
+  /** The layout's feed building, shared with graph-level runners. */
+  readonly layout: SamLayout;
   /** Encoder input side (1024 for SAM). */
   readonly inputSize: number;
   /** Runs the image encoder on NCHW float32 [1,3,S,S] pixels (already normalized and padded). */
