@@ -33,11 +33,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { join } from "node:path";
 import { SamqError } from "../util/errors.ts";
 import { logLine, runCli } from "../util/cli.ts";
-import { exists } from "../util/fs.ts";
-import { sharedDataDir } from "../util/paths.ts";
 import { parseEpChoice, resolveExecutionProvider } from "../runtime/execution_provider.ts";
 import { loadModelDir, type SamModelDir } from "../sam/model_dir.ts";
 import { openAdapter } from "../sam/adapters/open_adapter.ts";
@@ -52,6 +49,7 @@ import { transformCoords } from "../sam/prompts/coords_transform.ts";
 import { postprocessMasks } from "../sam/postprocess/postprocess_masks.ts";
 import { thresholdMask } from "../mask/threshold_mask.ts";
 import { perfGpu } from "./perf_gpu.ts";
+import { imagePaths, median } from "./_perf_common.ts";
 
 const DEFAULTS = Object.freeze({
   ep: "cpu",
@@ -82,19 +80,6 @@ interface PipelineTimes {
   workerDecode: number;
   workerPreprocess: number;
   workerPostprocess: number;
-}
-
-async function imagePaths(n: number): Promise<string[]> {
-  const dir = join(sharedDataDir(), "coco-tiny", "val2017");
-  if (await exists(dir)) {
-    return [...Deno.readDirSync(dir)].map((e) => join(dir, e.name)).filter((p) => p.endsWith(".jpg")).sort()
-      .slice(0, n);
-  }
-  const { openDataset } = await import("../datasets/mod.ts");
-  const ds = await openDataset(`synthetic:seed=7,n=${n},size=640`);
-  const out: string[] = [];
-  for await (const s of ds.samples()) out.push(s.path);
-  return out;
 }
 
 /** Where postprocessing runs: inline on the main thread, or on pool workers with a bounded backlog. */
@@ -331,12 +316,6 @@ async function compareDecoder(
 
 function perImage<T extends object>(total: T, n: number): T {
   return Object.fromEntries(Object.entries(total).map(([k, v]) => [k, (v as number) / n])) as T;
-}
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 function medianOf<T extends object>(runs: T[]): T {

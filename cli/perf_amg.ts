@@ -19,11 +19,8 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { parseArgs } from "node:util";
-import { join } from "node:path";
 import { SamqError } from "../util/errors.ts";
 import { logLine } from "../util/cli.ts";
-import { exists } from "../util/fs.ts";
-import { sharedDataDir } from "../util/paths.ts";
 import { parseEpChoice, resolveExecutionProvider } from "../runtime/execution_provider.ts";
 import { loadModelDir } from "../sam/model_dir.ts";
 import { SamPredictor } from "../sam/predictor.ts";
@@ -31,6 +28,7 @@ import { readImageRgb } from "../image/read_image_rgb.ts";
 import { AMG_DEFAULTS, type AmgOptions } from "../sam/amg/amg_options.ts";
 import { type AmgResult, generateMasks } from "../sam/amg/generate_masks.ts";
 import { type MultimaskDecoder, openMultimaskDecoder } from "../sam/amg/generate_multimask_decoder.ts";
+import { imagePaths, median } from "./_perf_common.ts";
 
 const DEFAULTS = Object.freeze({ ep: "cpu", images: 1, grid: 16, reps: 1, intraOpThreads: 0 });
 
@@ -50,25 +48,6 @@ function intFlag(value: string | undefined, name: string, fallback: number, min:
     });
   }
   return n;
-}
-
-async function imagePaths(n: number): Promise<string[]> {
-  const dir = join(sharedDataDir(), "coco-tiny", "val2017");
-  if (await exists(dir)) {
-    return [...Deno.readDirSync(dir)].map((e) => join(dir, e.name)).filter((p) => p.endsWith(".jpg")).sort()
-      .slice(0, n);
-  }
-  const { openDataset } = await import("../datasets/mod.ts");
-  const ds = await openDataset(`synthetic:seed=7,n=${n},size=640`);
-  const out: string[] = [];
-  for await (const s of ds.samples()) out.push(s.path);
-  return out;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 async function timed(
