@@ -1,9 +1,10 @@
 /**
- * Pieces the perf benchmarks share: the images they time on and the median they report.
+ * Pieces the perf benchmarks share: the images they time on, the median they report, integer flags.
  *
  * @module
  */
 import { join } from "node:path";
+import { SamqError } from "../util/errors.ts";
 import { exists } from "../util/fs.ts";
 import { sharedDataDir } from "../util/paths.ts";
 
@@ -26,4 +27,26 @@ export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** An integer flag ≥ `min` of `deno task perf <command>`, or `fallback` when absent. */
+export function intFlag(
+  command: string,
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    throw new SamqError(
+      "invalid_argument",
+      `Cannot run perf ${command}: --${name} must be an integer ≥ ${min}`,
+      {
+        field: name,
+      },
+    );
+  }
+  return n;
 }

@@ -49,7 +49,7 @@ import { transformCoords } from "../sam/prompts/coords_transform.ts";
 import { postprocessMasks } from "../sam/postprocess/postprocess_masks.ts";
 import { thresholdMask } from "../mask/threshold_mask.ts";
 import { perfGpu } from "./perf_gpu.ts";
-import { imagePaths, median } from "./_perf_common.ts";
+import { imagePaths, intFlag, median } from "./_perf_common.ts";
 
 const DEFAULTS = Object.freeze({
   ep: "cpu",
@@ -323,17 +323,6 @@ function medianOf<T extends object>(runs: T[]): T {
   return Object.fromEntries(keys.map((k) => [k, median(runs.map((r) => r[k] as number))])) as T;
 }
 
-function intFlag(value: string | undefined, name: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new SamqError("invalid_argument", `Cannot run perf sam: --${name} must be an integer ≥ ${min}`, {
-      field: name,
-    });
-  }
-  return n;
-}
-
 /** The resolved flags of `perf sam`. */
 interface PerfSamFlags {
   model: string;
@@ -373,16 +362,16 @@ function parsePerfSamFlags(args: string[]): PerfSamFlags {
     },
   });
   if (!v.model) throw new SamqError("invalid_argument", "Cannot run perf sam: --model is required");
-  const workers = intFlag(v.workers, "workers", DEFAULTS.workers, 1);
+  const workers = intFlag("sam", v.workers, "workers", DEFAULTS.workers, 1);
   return {
     model: v.model,
     ep: v.ep,
-    images: intFlag(v.images, "images", DEFAULTS.images, 1),
-    warmup: intFlag(v.warmup, "warmup", DEFAULTS.warmup, 0),
+    images: intFlag("sam", v.images, "images", DEFAULTS.images, 1),
+    warmup: intFlag("sam", v.warmup, "warmup", DEFAULTS.warmup, 0),
     workers,
-    depth: intFlag(v.depth, "depth", 2 * workers, 1),
-    reps: intFlag(v.reps, "reps", DEFAULTS.reps, 1),
-    intraOpThreads: intFlag(v["intra-op-threads"], "intra-op-threads", DEFAULTS.intraOpThreads, 0),
+    depth: intFlag("sam", v.depth, "depth", 2 * workers, 1),
+    reps: intFlag("sam", v.reps, "reps", DEFAULTS.reps, 1),
+    intraOpThreads: intFlag("sam", v["intra-op-threads"], "intra-op-threads", DEFAULTS.intraOpThreads, 0),
     pipeline: v.pipeline ?? false,
     encoderWorker: v["encoder-worker"] ?? false,
     postOnWorkers: v["post-on-workers"] ?? false,

@@ -28,7 +28,7 @@ import { readImageRgb } from "../image/read_image_rgb.ts";
 import { AMG_DEFAULTS, type AmgOptions } from "../sam/amg/amg_options.ts";
 import { type AmgResult, generateMasks } from "../sam/amg/generate_masks.ts";
 import { type MultimaskDecoder, openMultimaskDecoder } from "../sam/amg/generate_multimask_decoder.ts";
-import { imagePaths, median } from "./_perf_common.ts";
+import { imagePaths, intFlag, median } from "./_perf_common.ts";
 
 const DEFAULTS = Object.freeze({ ep: "cpu", images: 1, grid: 16, reps: 1, intraOpThreads: 0 });
 
@@ -37,17 +37,6 @@ interface PathTimes {
   wallMs: number;
   decodeMs: number;
   decoderRuns: number;
-}
-
-function intFlag(value: string | undefined, name: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new SamqError("invalid_argument", `Cannot run perf amg: --${name} must be an integer ≥ ${min}`, {
-      field: name,
-    });
-  }
-  return n;
 }
 
 async function timed(
@@ -81,14 +70,23 @@ export async function perfAmg(args: string[]): Promise<void> {
     },
   });
   if (!v.model) throw new SamqError("invalid_argument", "Cannot run perf amg: --model is required");
-  const images = intFlag(v.images, "images", DEFAULTS.images, 1);
-  const reps = intFlag(v.reps, "reps", DEFAULTS.reps, 1);
-  const amg: Partial<AmgOptions> = { pointsPerSide: intFlag(v.grid, "grid", DEFAULTS.grid, 1) };
+  const images = intFlag("amg", v.images, "images", DEFAULTS.images, 1);
+  const reps = intFlag("amg", v.reps, "reps", DEFAULTS.reps, 1);
+  const amg: Partial<AmgOptions> = { pointsPerSide: intFlag("amg", v.grid, "grid", DEFAULTS.grid, 1) };
   if (v["points-per-batch"] !== undefined) {
-    amg.pointsPerBatch = intFlag(v["points-per-batch"], "points-per-batch", AMG_DEFAULTS.pointsPerBatch, 1);
+    amg.pointsPerBatch = intFlag(
+      "amg",
+      v["points-per-batch"],
+      "points-per-batch",
+      AMG_DEFAULTS.pointsPerBatch,
+      1,
+    );
   }
   const ep = await resolveExecutionProvider(parseEpChoice(v.ep ?? DEFAULTS.ep));
-  const session = { ep: ep.ep, intraOpThreads: intFlag(v["intra-op-threads"], "intra-op-threads", 0, 0) };
+  const session = {
+    ep: ep.ep,
+    intraOpThreads: intFlag("amg", v["intra-op-threads"], "intra-op-threads", 0, 0),
+  };
   const model = await loadModelDir(v.model);
   const predictor = await SamPredictor.open(model, session);
   const single = await openMultimaskDecoder(predictor, { ...session, batchPrompts: false });

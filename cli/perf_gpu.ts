@@ -25,6 +25,7 @@ import { join } from "node:path";
 import type * as ort from "onnxruntime-node";
 import { SamqError } from "../util/errors.ts";
 import { logLine } from "../util/cli.ts";
+import { intFlag } from "./_perf_common.ts";
 import { createPrng } from "../util/prng.ts";
 import { parseEpChoice, resolveExecutionProvider } from "../runtime/execution_provider.ts";
 import { createSession, floatTensor } from "../runtime/session.ts";
@@ -127,15 +128,8 @@ export async function perfGpu(args: string[]): Promise<GpuPerfLine[]> {
       );
     }
   }
-  const int = (s: string, f: string) => {
-    const n = Number(s);
-    if (!Number.isInteger(n) || n < 1) {
-      throw new SamqError("invalid_argument", `Cannot use --${f} ${s}`, { field: f });
-    }
-    return n;
-  };
-  const reps = int(v.reps, "reps"), warmup = int(v.warmup, "warmup"), steps = int(v.steps, "steps");
-  const calibN = int(v["calib-n"], "calib-n");
+  const int = (name: "reps" | "warmup" | "steps" | "calib-n") => intFlag("gpu", v[name], name, NaN, 1);
+  const reps = int("reps"), warmup = int("warmup"), steps = int("steps"), calibN = int("calib-n");
   const ep = (await resolveExecutionProvider(parseEpChoice(v.ep))).ep;
   const torch: Record<string, number> = v.torch !== undefined
     ? JSON.parse(await Deno.readTextFile(v.torch))
