@@ -9,6 +9,7 @@ import type { JsonValue } from "./_canonical_json.ts";
 import { ALL_METHODS, type ConfigSource, type DatasetChoice, type MethodEntry } from "./config.ts";
 import { FLOAT_METHOD } from "./method_catalog.ts";
 import { PROTOCOL_NAMES } from "../quantize/protocols.ts";
+import { bitsLabel, FLOAT_BITS, parseBits } from "../util/bits.ts";
 
 /** Reads fields of one raw config. */
 export class ConfigReader {
@@ -78,7 +79,9 @@ export class ConfigReader {
     if (typeof v === "string") return { name: this.string(v, field), options: {}, grid: {} };
     const o = this.object(v, field);
     for (const k of Object.keys(o)) {
-      if (!["name", "options", "grid", "protocol"].includes(k)) this.fail(`${field}/${k}`, "is unknown");
+      if (!["name", "options", "grid", "protocol", "bits"].includes(k)) {
+        this.fail(`${field}/${k}`, "is unknown");
+      }
     }
     const name = this.string(o.name, `${field}/name`);
     const options = o.options === undefined ? {} : this.object(o.options, `${field}/options`);
@@ -96,10 +99,28 @@ export class ConfigReader {
     if (name === FLOAT_METHOD && o.protocol !== undefined) {
       this.fail(`${field}/protocol`, "is not used by float");
     }
+    if (name === FLOAT_METHOD && o.bits !== undefined) this.fail(`${field}/bits`, "is not used by float");
     const entry: MethodEntry = { name, options: options as Record<string, JsonValue>, grid };
     if (o.protocol !== undefined) {
       entry.protocol = this.oneOf(o.protocol, `${field}/protocol`, PROTOCOL_NAMES);
     }
+    if (o.bits !== undefined) entry.bits = this.bitsList(o.bits, `${field}/bits`);
     return entry;
+  }
+
+  /** A non-empty list of quantized bit settings ("W4A4" → "w4a4"), duplicates dropped; float refused. */
+  bitsList(v: unknown, field: string): string[] {
+    const out = this.list(v, field).map((b, i) => {
+      const s = this.string(b, `${field}/${i}`).toLowerCase();
+      if (s === FLOAT_METHOD || s === FLOAT_BITS) {
+        this.fail(`${field}/${i}`, "must be a quantized bit setting");
+      }
+      try {
+        return bitsLabel(parseBits(s, `${field}/${i}`));
+      } catch (e) {
+        return this.fail(`${field}/${i}`, `is not a bit setting: ${(e as Error).message}`);
+      }
+    });
+    return [...new Set(out)];
   }
 }

@@ -106,6 +106,7 @@ export function expandMethods(
           options,
           gridPoint: point,
           protocol: entry.protocol ?? config.protocol,
+          ...(entry.bits === undefined ? {} : { bits: entry.bits }),
         });
       }
     }

@@ -62,7 +62,7 @@ export function benchUsage(): string {
   const limits = Object.entries(d.limits).map(([k, v]) => `${k}=${v ?? "all"}`).join(",");
   return [
     "Usage: deno task bench --config FILE [--out DIR] [--shard i/n] [--shard-by job|model] [--dry-run]",
-    "                       [--skip-report] [config flags]",
+    "                       [--skip-report] [--interleave] [config flags]",
     "       deno task bench merge OUT SHARD_DIR...",
     "",
     "Config flags (each replaces the config file's field; defaults apply when neither sets it):",
@@ -87,6 +87,7 @@ export function benchUsage(): string {
     "  --method-option M.K=V   fixed method option (repeatable)",
     "  --grid M.K=V1,V2        ablation grid values (repeatable)",
     "",
+    "--interleave evaluates each quantized model as soon as it is built (a run cut off keeps whole rows).",
     "Shards are 0-based: --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT or",
     "--shard $JOB_COMPLETION_INDEX/N; then deno task bench merge OUT SHARD_DIRS... and deno task report OUT.",
   ].join("\n");
@@ -137,6 +138,7 @@ export async function benchCommand(args: string[], deps: BenchCommandDeps): Prom
     "shard-by": { type: "string" },
     "dry-run": { type: "boolean" },
     "skip-report": { type: "boolean" },
+    interleave: { type: "boolean" },
     help: { type: "boolean" },
   };
   for (const f of BENCH_CONFIG_FLAGS) options[f] = { type: "string" };
@@ -205,6 +207,7 @@ export async function benchCommand(args: string[], deps: BenchCommandDeps): Prom
     command,
     progress: createProgress({ write: deps.stderr, tty: deps.tty, ...(deps.now ? { now: deps.now } : {}) }),
     cleanStaleTemps: config.modelCache === null,
+    interleave: values.interleave === true,
   });
   const secs = ((deps.now ?? (() => performance.now()))() - t0) / 1000;
   log(

@@ -22,7 +22,9 @@
  *
  * - `methods`: `"float"` evaluates the float model; `"*"` stands for every method the catalog knows
  *   (planned ones become "not available" rows); an object gives fixed `options` and an ablation `grid`
- *   (one variant per point of the cartesian product, keys in file order, values in list order).
+ *   (one variant per point of the cartesian product, keys in file order, values in list order), and its
+ *   own `bits` (e.g. `{"name": "pq-sam", "bits": ["w6a6", "w4a4", "w2a2"]}`: W2A2 for the method whose
+ *   paper reports it), which replace the config's `bits` for that entry.
  * - `bits`: `wXaY` settings; `"float"`/`"fp32"` here means the same as `"float"` in `methods`.
  * - `datasets` / `calibration`: a spec string, or `{spec, fallback}` where `fallback` is used when `spec`
  *   cannot be opened because its data is missing (e.g. synthetic scenes when `../shared/data` is absent).
@@ -82,6 +84,8 @@ export interface MethodEntry {
   grid: Record<string, JsonValue[]>;
   /** The entry's protocol; absent = the config's `protocol`. */
   protocol?: ProtocolName;
+  /** The entry's bit settings (normalized), replacing the config's `bits` for it; absent = the config's. */
+  bits?: string[];
 }
 
 /** A validated config. */

@@ -44,6 +44,24 @@ Deno.test("parseBenchConfig() reads method grids, float in bits, limits and data
   assert.deepEqual(c.calibration, { spec: "coco-tiny:train", fallback: null, n: 8 });
 });
 
+Deno.test("parseBenchConfig() reads a method entry's own bit settings, normalized, and refuses bad ones", () => {
+  const c = parseBenchConfig({
+    ...MIN,
+    methods: ["minmax", { name: "pq-sam", bits: ["W6A6", "w2a2", "w6a6"] }],
+  });
+  assert.equal(c.methods[0]!.bits, undefined);
+  assert.deepEqual(c.methods[1]!.bits, ["w6a6", "w2a2"]);
+  const cases: [unknown, string][] = [
+    [[{ name: "pq-sam", bits: ["w4a4", "w10a10"] }], "/methods/0/bits/1"],
+    [[{ name: "pq-sam", bits: ["fp32"] }], "/methods/0/bits/0"],
+    [[{ name: "pq-sam", bits: [] }], "/methods/0/bits"],
+    [["minmax", { name: "float", bits: ["w4a4"] }], "/methods/1/bits"],
+  ];
+  for (const [methods, field] of cases) {
+    assert.throws(() => parseBenchConfig({ ...MIN, methods }), isSamqError("invalid_file", field));
+  }
+});
+
 Deno.test("parseBenchConfig() names the file and the JSON pointer of a bad field", () => {
   const cases: [Record<string, unknown>, string][] = [
     [{ ...MIN, bits: ["w4a4", "w9"] }, "/bits/1"],

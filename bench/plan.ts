@@ -194,11 +194,11 @@ export function planBench(bench: ResolvedBench): BenchPlan {
   const evalSpecs = [
     ...new Set(bench.datasets.flatMap((byMode) => Object.values(byMode).map((d) => d.spec))),
   ];
-  const bitsOf = (v: MethodVariant) => (v.status === "float" ? [FLOAT_BITS] : config.bits);
+  const bitsOf = (v: MethodVariant) => (v.status === "float" ? [FLOAT_BITS] : v.bits ?? config.bits);
   for (const model of bench.models) {
     for (const variant of runnable) {
       if (variant.status === "float") continue;
-      for (const bits of config.bits) {
+      for (const bits of bitsOf(variant)) {
         const calibration = { ...bench.calibration!, n: config.calibration.n };
         const granularity = config.granularity ?? PROTOCOLS[variant.protocol].weights.granularity;
         const key = keyOf({

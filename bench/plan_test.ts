@@ -37,6 +37,33 @@ Deno.test("groupPasses() shares a pass between modes of one limit and lets auto 
   ]);
 });
 
+Deno.test("planBench() gives a method entry with its own bits jobs at those bits only", async () => {
+  await withTemp(async (dir) => {
+    const plan = await planOf(
+      smallConfig({ methods: ["float", "minmax", { name: "pq-sam-s", bits: ["w2a2", "w4a4"] }] }),
+      dir,
+    );
+    assert.deepEqual(plan.quantize.map((q) => `${q.variant.method} ${q.bits}`), [
+      "minmax w6a6",
+      "minmax w4a4",
+      "pq-sam-s w2a2",
+      "pq-sam-s w4a4",
+    ]);
+    const evals = plan.evaluate.filter((e) => e.modes.some((m) => m.mode === "detbox"));
+    assert.deepEqual(evals.map((e) => `${e.variant.method} ${e.bits}`), [
+      "float fp32",
+      "minmax w6a6",
+      "minmax w4a4",
+      "pq-sam-s w2a2",
+      "pq-sam-s w4a4",
+    ]);
+    // Each evaluation of the entry points at the quantized model of its own bit setting.
+    for (const e of evals.filter((x) => x.variant.method === "pq-sam-s")) {
+      assert.equal(plan.quantize.find((q) => q.key === e.quantizeKey)!.bits, e.bits);
+    }
+  });
+});
+
 Deno.test("planBench() lists jobs in a fixed order with one record key per mode", async () => {
   await withTemp(async (dir) => {
     const plan = await planOf(smallConfig(), dir);

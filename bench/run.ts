@@ -91,6 +91,13 @@ export interface RunBenchOptions {
    * @default false
    */
   cleanStaleTemps?: boolean;
+  /**
+   * Evaluate each quantized model right after it is built (float first) instead of building every model
+   * before the first evaluation: a run cut off by a time slot keeps whole rows rather than unevaluated
+   * models. Same records either way.
+   * @default false
+   */
+  interleave?: boolean;
 }
 
 /** What a run did. */
@@ -254,6 +261,10 @@ export async function runBench(plan: BenchPlan, options: RunBenchOptions): Promi
     else if (await exists(job.modelDir)) summary.reused++;
     else build.push(job);
   }
+  if (options.interleave) {
+    await runInterleaved(plan, build, pending, summary, options);
+    return summary;
+  }
   progress?.phase("quantize", build.length);
   if (summary.reused + summary.unneeded > 0) {
     progress?.note(`quantize: ${summary.reused} cached, ${summary.unneeded} not needed`);
@@ -276,4 +287,38 @@ export async function runBench(plan: BenchPlan, options: RunBenchOptions): Promi
   }
   progress?.end();
   return summary;
+}
+
+/** Float evaluations, then per quantize job in plan order: build it when needed, evaluate it. */
+async function runInterleaved(
+  plan: BenchPlan,
+  build: readonly QuantizeJob[],
+  pending: readonly EvalJob[],
+  summary: RunBenchSummary,
+  options: RunBenchOptions,
+): Promise<void> {
+  const { executors, store, command, progress } = options;
+  const toBuild = new Set(build.map((j) => j.key));
+  const evals = async (key: string | null) => {
+    for (const job of pending.filter((j) => j.quantizeKey === key)) {
+      const label = labelOf(job);
+      progress?.start(label);
+      summary.evaluated += await runEvaluateJob(job, executors, store, command);
+      progress?.done(label);
+    }
+  };
+  progress?.phase("quantize + evaluate", build.length + pending.length);
+  if (summary.skipped > 0) progress?.note(`evaluate: ${summary.skipped} records already in the store`);
+  await evals(null);
+  for (const job of plan.quantize) {
+    if (toBuild.has(job.key)) {
+      const label = labelOf(job);
+      progress?.start(label);
+      await runQuantizeJob(job, executors, command);
+      summary.quantized++;
+      progress?.done(label);
+    }
+    await evals(job.key);
+  }
+  progress?.end();
 }

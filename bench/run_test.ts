@@ -222,3 +222,31 @@ Deno.test("createProgress() redraws one bar per phase on a TTY", () => {
     "\n",
   ]);
 });
+
+Deno.test("runBench() --interleave evaluates each model right after building it, with the same records", async () => {
+  await withTemp(async (dir) => {
+    const config = await writeConfig(dir, smallConfig());
+    await runFakeBench(["--config", config, "--out", join(dir, "phased"), "--skip-report"]);
+    const calls: string[] = [];
+    const out = join(dir, "interleaved");
+    await runFakeBench(["--config", config, "--out", out, "--skip-report", "--interleave"], {
+      onJob: (kind, key) => calls.push(`${kind} ${key}`),
+    });
+    assert.deepEqual(
+      byKey(await normalizedRecords(out)),
+      byKey(await normalizedRecords(join(dir, "phased"))),
+    );
+    // Every quantize job's evaluations follow it before the next quantize job starts.
+    const plan = JSON.parse(await Deno.readTextFile(join(out, "bench.json")));
+    assert.ok(Array.isArray(plan.quantizeKeys) && plan.quantizeKeys.length === 6);
+    const kinds = calls.map((c) => c.split(" ")[0]);
+    assert.equal(kinds[0], "evaluate", "float first");
+    assert.deepEqual(
+      kinds.join(",").split("quantize").slice(1).map((seg) =>
+        seg.split(",").filter((k) => k === "evaluate").length
+      ),
+      [2, 2, 2, 2, 2, 2],
+      "two passes per quantized model, right after it",
+    );
+  });
+});

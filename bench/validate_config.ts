@@ -57,6 +57,8 @@ export interface MethodVariant {
   gridPoint: Record<string, JsonValue>;
   /** Evaluation protocol (the entry's, else the config's; float: the config's). */
   protocol: ProtocolName;
+  /** Bit settings of this variant's entry when it sets its own; absent = the config's `bits`. */
+  bits?: string[];
 }
 
 /** The world-facing functions the validation uses (injected; the CLI passes the real ones). */

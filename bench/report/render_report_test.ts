@@ -5,6 +5,7 @@ import { openEvalStore } from "../../eval/open_eval_store.ts";
 import { boldBest, formatPercent, formatSeconds, markdownTable } from "./_markdown.ts";
 import { variantRows } from "./_layout.ts";
 import { renderReport } from "./render_report.ts";
+import { scheduleOf } from "./tables.ts";
 import { parseReportRecords, toReportRecord } from "./report_record.ts";
 import { writeReport } from "./write_report.ts";
 import { isSamqError } from "../_test_helpers.ts";
@@ -189,4 +190,11 @@ Deno.test("renderReport() states evaluation hygiene and protocols only as far as
   );
   const float = (await renderGolden(records.filter((r) => r.quantId === null))).markdown;
   assert.ok(float.includes("Evaluation hygiene: no quantized model in these records (nothing to check)."));
+});
+
+Deno.test("scheduleOf() shows a learned variant's budget as a share of the paper's schedule", () => {
+  assert.equal(scheduleOf({ budget: 1, epochs: 100 }), "100 %");
+  assert.equal(scheduleOf({ budget: 0.05 }), "5 %");
+  assert.equal(scheduleOf({ budget: 0.0125 }), "1.3 %");
+  assert.equal(scheduleOf({ lambda: 10 }), "closed form");
 });

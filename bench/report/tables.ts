@@ -13,6 +13,7 @@
  */
 import { compareBits, FLOAT_BITS, formatBits } from "../../util/bits.ts";
 import { FLOAT_METHOD } from "../method_catalog.ts";
+import type { JsonValue } from "../_canonical_json.ts";
 import {
   type cellPicker,
   compareOptionValues,
@@ -145,6 +146,14 @@ export function autoTables(data: ReportData): string {
   }).join("");
 }
 
+/** The schedule cell of a variant: its `budget` as a percentage of the paper's, or "closed form". */
+export function scheduleOf(options: Readonly<Record<string, JsonValue>>): string {
+  const b = options.budget;
+  if (typeof b !== "number") return "closed form";
+  const pct = b * 100;
+  return `${Number.isInteger(pct) ? pct : Number(pct.toPrecision(2))} %`;
+}
+
 /** Quantization wall-time tables. */
 export function quantTimeTables(data: ReportData): string {
   return data.models.map((model) => {
@@ -156,6 +165,7 @@ export function quantTimeTables(data: ReportData): string {
     );
     const body = rows.map((row) => [
       row.label,
+      scheduleOf(row.options),
       ...bits.map((b) => {
         // Every record of one quantized model carries the same wall time: take the first, uncounted.
         const r = recs.find((x) => recordVariantId(x) === row.id && x.bits === b) ?? null;
@@ -164,7 +174,9 @@ export function quantTimeTables(data: ReportData): string {
     ]);
     return section(
       `${model}: quantization wall time`,
-      markdownTable(["method", ...bits.map(formatBits)], body),
+      markdownTable(["method", "schedule", ...bits.map(formatBits)], body),
+      "schedule: the share of the paper's iteration count that ran (the learned methods' `budget`); " +
+        "closed-form methods have no iterations.",
     );
   }).join("");
 }
