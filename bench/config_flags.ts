@@ -8,7 +8,7 @@
  * | `--name N` | `name` | run name |
  * | `--models a,b` | `models` | names or folders |
  * | `--methods float,repq-vit,*` | `methods` | method names (a config entry of the same name keeps its options and grid) |
- * | `--bits w6a6,w4a4` | `bits` | `wXaY` or `float` |
+ * | `--bits w6a6,w4a4` | `bits` | `wXaY` or `float`; replaces method entries' own `bits` too |
  * | `--datasets s1,s2` | `datasets` | dataset specs (`key=value` parts stay with their spec) |
  * | `--modes point,box` | `modes` | point, box, auto, detbox |
  * | `--limit 10` or `--limit point=10,auto=2` | `limits` | images per mode (`all` = no limit) |
@@ -114,6 +114,7 @@ type RawMethod = string | {
   name: string;
   options?: Record<string, JsonValue>;
   grid?: Record<string, JsonValue[]>;
+  bits?: unknown;
 };
 
 function setMethodField(
@@ -164,7 +165,17 @@ export function applyBenchFlags(raw: unknown, flags: BenchFlags): Record<string,
     const byName = new Map(configured.map((m) => [typeof m === "string" ? m : m.name, m] as const));
     out.methods = list(flags.methods).map((name) => byName.get(name) ?? name);
   }
-  if (flags.bits !== undefined) out.bits = list(flags.bits);
+  if (flags.bits !== undefined) {
+    // The flag sets every variant's bits: entries' own `bits` give way to it.
+    out.bits = list(flags.bits);
+    if (Array.isArray(out.methods)) {
+      out.methods = (out.methods as RawMethod[]).map((m) => {
+        if (typeof m === "string" || m.bits === undefined) return m;
+        const { bits: _dropped, ...rest } = m;
+        return rest;
+      });
+    }
+  }
   if (flags.datasets !== undefined) out.datasets = splitDatasetSpecs(flags.datasets);
   if (flags.modes !== undefined) out.modes = list(flags.modes);
   if (flags.limit !== undefined) out.limits = parseLimit(flags.limit);

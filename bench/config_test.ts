@@ -187,3 +187,12 @@ Deno.test("parseBenchConfig() accepts every shipped config in bench/configs", as
     assert.equal(`${c.name}.json`, name);
   }
 });
+
+Deno.test("applyBenchFlags() --bits replaces the bits of method entries too", () => {
+  const raw = { ...MIN, methods: ["minmax", { name: "pq-sam", bits: ["w2a2"], options: { budget: 0.1 } }] };
+  const c = parseBenchConfig(applyBenchFlags(raw, { bits: "w4a4" }));
+  assert.deepEqual(c.bits, ["w4a4"]);
+  assert.deepEqual(c.methods[1], { name: "pq-sam", options: { budget: 0.1 }, grid: {} });
+  // Without the flag the entry keeps its own.
+  assert.deepEqual(parseBenchConfig(applyBenchFlags(raw, {})).methods[1]!.bits, ["w2a2"]);
+});
