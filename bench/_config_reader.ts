@@ -10,6 +10,7 @@ import { ALL_METHODS, type ConfigSource, type DatasetChoice, type MethodEntry } 
 import { FLOAT_METHOD } from "./method_catalog.ts";
 import { PROTOCOL_NAMES } from "../quantize/protocols.ts";
 import { bitsLabel, FLOAT_BITS, parseBits } from "../util/bits.ts";
+import { EVAL_MODES } from "../eval/modes/eval_options.ts";
 
 /** Reads fields of one raw config. */
 export class ConfigReader {
@@ -63,16 +64,25 @@ export class ConfigReader {
     return v as T;
   }
 
-  dataset(v: unknown, field: string): DatasetChoice {
+  dataset(v: unknown, field: string, withModes = false): DatasetChoice {
     if (typeof v === "string") return { spec: this.string(v, field), fallback: null };
     const o = this.object(v, field);
     for (const k of Object.keys(o)) {
-      if (k !== "spec" && k !== "fallback") this.fail(`${field}/${k}`, "is unknown");
+      if (k !== "spec" && k !== "fallback" && !(withModes && k === "modes")) {
+        this.fail(`${field}/${k}`, "is unknown");
+      }
     }
     const fallback = o.fallback === undefined || o.fallback === null
       ? null
       : this.string(o.fallback, `${field}/fallback`);
-    return { spec: this.string(o.spec, `${field}/spec`), fallback };
+    const choice: DatasetChoice = { spec: this.string(o.spec, `${field}/spec`), fallback };
+    if (o.modes !== undefined) {
+      const modes = this.list(o.modes, `${field}/modes`).map((m, i) =>
+        this.oneOf(m, `${field}/modes/${i}`, EVAL_MODES)
+      );
+      choice.modes = [...new Set(modes)];
+    }
+    return choice;
   }
 
   method(v: unknown, field: string): MethodEntry {

@@ -27,7 +27,9 @@
  *   paper reports it), which replace the config's `bits` for that entry.
  * - `bits`: `wXaY` settings; `"float"`/`"fp32"` here means the same as `"float"` in `methods`.
  * - `datasets` / `calibration`: a spec string, or `{spec, fallback}` where `fallback` is used when `spec`
- *   cannot be opened because its data is missing (e.g. synthetic scenes when `../shared/data` is absent).
+ *   cannot be opened because its data is missing (e.g. synthetic scenes when `../shared/data` is absent);
+ *   a `datasets` entry may also name its `modes`, which narrow the config's (`{"spec": "dsb2018", "modes":
+ *   ["point"]}`).
  * - `limits`: images per mode (the first N of the dataset), `null` = all.
  * - `protocol`: the evaluation protocol of every quantized variant (`quantize/protocols.ts`: "pq-sam",
  *   the default, or "ptq4sam"); a method entry's own `"protocol"` overrides it for that entry. The
@@ -66,6 +68,11 @@ export interface DatasetChoice {
   spec: string;
   /** Used when `spec`'s data does not exist; null = none (missing data is an error). */
   fallback: string | null;
+  /**
+   * The config's modes this data set is evaluated in (e.g. DSB2018 nuclei: point only); absent = every
+   * mode of the config. Not used for calibration.
+   */
+  modes?: BenchMode[];
 }
 
 /** Calibration set: a dataset choice plus the number of images. */
@@ -188,7 +195,7 @@ export function parseBenchConfig(raw: unknown, source: ConfigSource = {}): Bench
   }
   const d = BENCH_DEFAULTS;
   const models = r.list(o.models, "/models").map((m, i) => r.string(m, `/models/${i}`));
-  const datasets = r.list(o.datasets, "/datasets").map((x, i) => r.dataset(x, `/datasets/${i}`));
+  const datasets = r.list(o.datasets, "/datasets").map((x, i) => r.dataset(x, `/datasets/${i}`, true));
   const methods = o.methods === undefined
     ? d.methods.map((m) => ({ ...m }))
     : r.list(o.methods, "/methods").map((x, i) => r.method(x, `/methods/${i}`));

@@ -196,3 +196,20 @@ Deno.test("applyBenchFlags() --bits replaces the bits of method entries too", ()
   // Without the flag the entry keeps its own.
   assert.deepEqual(parseBenchConfig(applyBenchFlags(raw, {})).methods[1]!.bits, ["w2a2"]);
 });
+
+Deno.test("parseBenchConfig() reads a data set's own modes and refuses them for calibration", () => {
+  const c = parseBenchConfig({ ...MIN, datasets: ["a", { spec: "dsb2018", modes: ["point", "point"] }] });
+  assert.deepEqual(c.datasets, [{ spec: "a", fallback: null }, {
+    spec: "dsb2018",
+    fallback: null,
+    modes: ["point"],
+  }]);
+  assert.throws(
+    () => parseBenchConfig({ ...MIN, datasets: [{ spec: "d", modes: ["clicks"] }] }),
+    isSamqError("invalid_file", "/datasets/0/modes/0"),
+  );
+  assert.throws(
+    () => parseBenchConfig({ ...MIN, calibration: { spec: "d", modes: ["point"] } }),
+    isSamqError("invalid_file", "/calibration/modes"),
+  );
+});

@@ -233,10 +233,10 @@ export function planBench(bench: ResolvedBench): BenchPlan {
     }
   }
   const evaluate: EvalJob[] = [];
-  const passes = groupPasses(config.modes, config.limits);
   for (const model of bench.models) {
     for (const byMode of bench.datasets) {
-      for (const pass of passes) {
+      // A data set evaluated in only some of the config's modes (its `modes`) has only those opened.
+      for (const pass of groupPasses(config.modes.filter((m) => m in byMode), config.limits)) {
         for (const variant of runnable) {
           for (const bits of bitsOf(variant)) {
             const q = variant.status === "float"

@@ -64,6 +64,33 @@ Deno.test("planBench() gives a method entry with its own bits jobs at those bits
   });
 });
 
+Deno.test("planBench() evaluates a data set with its own modes in those modes only", async () => {
+  await withTemp(async (dir) => {
+    const plan = await planOf(
+      smallConfig({
+        methods: ["float", "minmax"],
+        bits: ["w4a4"],
+        datasets: ["synthetic:seed=61,n=3,size=48", {
+          spec: "synthetic:seed=63,n=2,size=48",
+          modes: ["point"],
+        }],
+      }),
+      dir,
+    );
+    const modesOf = (spec: string) =>
+      plan.evaluate.filter((e) => e.datasetSpec === spec).map((e) =>
+        `${e.variant.method}:${e.modes.map((m) => m.mode)}`
+      );
+    assert.deepEqual(modesOf("synthetic:seed=61,n=3,size=48"), [
+      "float:point,box,auto",
+      "minmax:point,box,auto",
+      "float:detbox",
+      "minmax:detbox",
+    ]);
+    assert.deepEqual(modesOf("synthetic:seed=63,n=2,size=48"), ["float:point", "minmax:point"]);
+  });
+});
+
 Deno.test("planBench() lists jobs in a fixed order with one record key per mode", async () => {
   await withTemp(async (dir) => {
     const plan = await planOf(smallConfig(), dir);

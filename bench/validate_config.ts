@@ -178,7 +178,8 @@ export async function validateBenchConfig(
   const datasets: Record<string, ResolvedDataset>[] = [];
   for (const [i, choice] of config.datasets.entries()) {
     const byMode: Record<string, ResolvedDataset> = {};
-    for (const mode of config.modes) {
+    // An entry's own modes narrow the config's (a --modes flag may leave it none: then it adds no jobs).
+    for (const mode of config.modes.filter((m) => choice.modes?.includes(m) ?? true)) {
       byMode[mode] = await openChoice(env, choice, config.limits[mode], `/datasets/${i}`, configPath);
     }
     datasets.push(byMode);
