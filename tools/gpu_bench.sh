@@ -9,11 +9,14 @@
 #             (epoch seconds) so that a collect call still finds the host
 #   status    the job's log tail and record counts
 #   collect   merge the shards of each pass, render the reports, pack records/reports/quant.json into $OUT
-# Environment: SHARDS (4), BENCH_FLAGS (extra bench flags, e.g. budgets), BENCH_PASSES (pass specs
+# Environment: XFER_DIR (.xfer), XFER_STASH (/tmp/xfer), XFER_ROOT (/tmp/xfer-root), SHARDS (4), BENCH_FLAGS (extra bench flags, e.g. budgets), BENCH_PASSES (pass specs
 # "name|flags" separated by ';'; flags with their own --config replace CFG), DEADLINE.
 set -uo pipefail
+cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/out}
-ROOT=/tmp/xfer-root
+ROOT=${XFER_ROOT:-/tmp/xfer-root}
+STASH=${XFER_STASH:-/tmp/xfer}
+X=${XFER_DIR:-.xfer}
 RUNS=/tmp/runs
 CFG=${CFG:-bench/configs/real-models.json}
 SHARDS=${SHARDS:-4}
@@ -22,18 +25,17 @@ records() { cat "$1"/records.jsonl 2>/dev/null | grep -c '"key"' || true; }
 for phase in "$@"; do
   case $phase in
   stash)
-    mkdir -p /tmp/xfer
-    for f in .xfer/part-* .xfer/SHA256SUMS; do [ -f "$f" ] && cp "$f" /tmp/xfer/; done
-    ls /tmp/xfer | tr '\n' ' '; echo
+    mkdir -p "$STASH"
+    for f in "$X"/part-* "$X"/SHA256SUMS; do [ -f "$f" ] && cp "$f" "$STASH/"; done
+    ls "$STASH" | tr '\n' ' '; echo
     ;;
   unpack)
     if [ -d "$ROOT/models" ]; then log "already unpacked"; continue; fi
-    (cd /tmp/xfer && grep part- SHA256SUMS | sha256sum -c --quiet) || { log "parts missing or corrupt"; exit 1; }
-    cat /tmp/xfer/part-* > /tmp/xfer/all.tar
-    (cd /tmp/xfer && grep all.tar SHA256SUMS | sha256sum -c --quiet) || { log "stream corrupt"; exit 1; }
-    mkdir -p "$ROOT.part" && tar -xf /tmp/xfer/all.tar -C "$ROOT.part" && mv "$ROOT.part" "$ROOT"
-    rm -f /tmp/xfer/all.tar
-    SAMQ_MODELS=$ROOT/models deno task model list 2>&1 | grep -v 'Task'
+    (cd "$STASH" && grep part- SHA256SUMS | sha256sum -c --quiet) || { log "parts missing or corrupt"; exit 1; }
+    cat "$STASH"/part-* > "$STASH/all.tar"
+    (cd "$STASH" && grep all.tar SHA256SUMS | sha256sum -c --quiet) || { log "stream corrupt"; exit 1; }
+    mkdir -p "$ROOT.part" && tar -xf "$STASH/all.tar" -C "$ROOT.part" && mv "$ROOT.part" "$ROOT"
+    rm -f "$STASH/all.tar"
     for m in "$ROOT"/models/*; do SAMQ_MODELS=$ROOT/models deno task model verify "$(basename "$m")" 2>&1 | tail -1; done
     ;;
   job-bg)
@@ -49,7 +51,7 @@ for phase in "$@"; do
     fi
     while [ ! -d "$ROOT/models" ]; do sleep 2; done
     export SAMQ_MODELS=$ROOT/models SAMQ_DATA=$ROOT/data
-    IFS=';' read -ra passes <<< "${BENCH_PASSES:-coco|--datasets coco-tiny:val}"
+    IFS=";" read -ra passes <<< "${BENCH_PASSES:-main|}"
     for p in "${passes[@]}"; do
       name=${p%%|*} flags=${p#*|}
       left=$(( ${DEADLINE:-9999999999} - $(date +%s) ))

@@ -5,6 +5,8 @@
 # first call; every later part fills one call. On the host, `tools/gpu_bench.sh stash` (each call) and
 # `unpack` (after the last part) rebuild the tree under /tmp/xfer-root (models/, data/).
 #   usage: bash tools/gpu_xfer.sh --models sam2-tiny --data coco-tiny,dsb2018
+# Environment: SAMQ_MODELS, SAMQ_DATA (as samq), LIMIT_MIB (64), XFER_DIR (.xfer), XFER_BESIDE (.gpu-cuda:
+# the folder part-00 leaves room for).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODELS="" SETS=""
@@ -23,9 +25,10 @@ tracked=$(git ls-files -z | xargs -0 stat -c %s | awk '{s+=$1} END {print s}')
 untracked=$(git ls-files -z --others --exclude-standard | xargs -0 -r stat -c %s | awk '{s+=$1} END {print s+0}')
 margin=$(mib 1)
 room=$(( LIMIT - tracked - untracked - margin ))
-cuda=$( [ -d .gpu-cuda ] && du -sb .gpu-cuda | cut -f1 || echo 0)
+BESIDE=${XFER_BESIDE:-.gpu-cuda}
+cuda=$( [ -d "$BESIDE" ] && du -sb "$BESIDE" | cut -f1 || echo 0)
 first=$(( room - cuda ))
-[ "$first" -gt 0 ] || { echo "no room beside .gpu-cuda in one call" >&2; exit 1; }
+[ "$first" -gt 0 ] || { echo "no room beside $BESIDE in one call" >&2; exit 1; }
 stage=$(mktemp -d); trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/models" "$stage/data"
 IFS=, read -ra ms <<< "$MODELS"
@@ -39,15 +42,16 @@ for d in "${ds[@]}"; do
   ln -s "$DATA/$d" "$stage/data/$d"
 done
 tar -chf "$stage/all.tar" -C "$stage" models data
-rm -rf .xfer && mkdir .xfer
+X=${XFER_DIR:-.xfer}
+rm -rf "$X" && mkdir -p "$X"
 total=$(stat -c %s "$stage/all.tar")
 off=0 i=0
 while [ "$off" -lt "$total" ]; do
   size=$([ "$i" -eq 0 ] && echo "$first" || echo "$room")
   name=$(printf 'part-%02d' "$i")
-  dd if="$stage/all.tar" of=".xfer/$name" iflag=skip_bytes,count_bytes skip="$off" count="$size" status=none
+  dd if="$stage/all.tar" of="$X/$name" iflag=skip_bytes,count_bytes skip="$off" count="$size" status=none
   off=$(( off + size )) i=$(( i + 1 ))
 done
-(cd .xfer && sha256sum part-* > SHA256SUMS && sha256sum < "$stage/all.tar" | sed 's/-$/all.tar/' >> SHA256SUMS)
-echo "$(( total / 1048576 )) MiB in $i parts (part-00 ≤ $(( first / 1048576 )) MiB beside .gpu-cuda, others ≤ $(( room / 1048576 )) MiB):"
-ls -l .xfer | tail -n +2
+(cd "$X" && sha256sum part-* > SHA256SUMS && sha256sum < "$stage/all.tar" | sed 's/-$/all.tar/' >> SHA256SUMS)
+echo "$(( total / 1048576 )) MiB in $i parts (part-00 ≤ $(( first / 1048576 )) MiB beside $BESIDE, others ≤ $(( room / 1048576 )) MiB):"
+ls -l "$X" | tail -n +2
