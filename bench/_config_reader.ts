@@ -118,19 +118,22 @@ export class ConfigReader {
     return entry;
   }
 
-  /** A non-empty list of quantized bit settings ("W4A4" → "w4a4"), duplicates dropped; float refused. */
+  /** One bit setting, normalized ("W4A4" → "w4a4"); null for float ("float" / "fp32"). */
+  bitSetting(v: unknown, field: string): string | null {
+    const s = this.string(v, field).toLowerCase();
+    if (s === FLOAT_METHOD || s === FLOAT_BITS) return null;
+    try {
+      return bitsLabel(parseBits(s, field));
+    } catch (e) {
+      return this.fail(field, `is not a bit setting: ${(e as Error).message}`);
+    }
+  }
+
+  /** A non-empty list of quantized bit settings, duplicates dropped; float refused. */
   bitsList(v: unknown, field: string): string[] {
-    const out = this.list(v, field).map((b, i) => {
-      const s = this.string(b, `${field}/${i}`).toLowerCase();
-      if (s === FLOAT_METHOD || s === FLOAT_BITS) {
-        this.fail(`${field}/${i}`, "must be a quantized bit setting");
-      }
-      try {
-        return bitsLabel(parseBits(s, `${field}/${i}`));
-      } catch (e) {
-        return this.fail(`${field}/${i}`, `is not a bit setting: ${(e as Error).message}`);
-      }
-    });
+    const out = this.list(v, field).map((b, i) =>
+      this.bitSetting(b, `${field}/${i}`) ?? this.fail(`${field}/${i}`, "must be a quantized bit setting")
+    );
     return [...new Set(out)];
   }
 }

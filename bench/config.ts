@@ -40,7 +40,6 @@
  */
 import { EP_CHOICES, type EpChoice } from "../runtime/execution_provider.ts";
 import type { JsonValue } from "./_canonical_json.ts";
-import { bitsLabel, FLOAT_BITS, parseBits } from "../util/bits.ts";
 import { EVAL_MODES, type EvalMode } from "../eval/modes/eval_options.ts";
 import { FLOAT_METHOD } from "./method_catalog.ts";
 import { ConfigReader } from "./_config_reader.ts";
@@ -203,15 +202,9 @@ export function parseBenchConfig(raw: unknown, source: ConfigSource = {}): Bench
   let floatInBits = false;
   const rawBits = o.bits === undefined ? d.bits : r.list(o.bits, "/bits");
   rawBits.forEach((b, i) => {
-    const s = r.string(b, `/bits/${i}`).toLowerCase();
-    if (s === FLOAT_METHOD || s === FLOAT_BITS) floatInBits = true;
-    else {
-      try {
-        bits.push(bitsLabel(parseBits(s, `/bits/${i}`)));
-      } catch (e) {
-        r.fail(`/bits/${i}`, `is not a bit setting: ${(e as Error).message}`);
-      }
-    }
+    const setting = r.bitSetting(b, `/bits/${i}`);
+    if (setting === null) floatInBits = true;
+    else bits.push(setting);
   });
   if (floatInBits && !methods.some((m) => m.name === FLOAT_METHOD)) {
     methods.unshift({ name: FLOAT_METHOD, options: {}, grid: {} });

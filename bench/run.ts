@@ -243,7 +243,7 @@ async function runEvaluateJob(
  * ```
  */
 export async function runBench(plan: BenchPlan, options: RunBenchOptions): Promise<RunBenchSummary> {
-  const { executors, store, command, progress, cleanStaleTemps = false } = options;
+  const { store, progress, cleanStaleTemps = false } = options;
   const pending: EvalJob[] = [];
   let skipped = 0;
   for (const job of plan.evaluate) {
@@ -270,23 +270,33 @@ export async function runBench(plan: BenchPlan, options: RunBenchOptions): Promi
     progress?.note(`quantize: ${summary.reused} cached, ${summary.unneeded} not needed`);
   }
   for (const job of build) {
-    const label = labelOf(job);
-    progress?.start(label);
-    await runQuantizeJob(job, executors, command);
-    summary.quantized++;
-    progress?.done(label);
+    await buildModel(job, summary, options);
   }
   progress?.end();
   progress?.phase("evaluate", pending.length);
   if (summary.skipped > 0) progress?.note(`evaluate: ${summary.skipped} records already in the store`);
   for (const job of pending) {
-    const label = labelOf(job);
-    progress?.start(label);
-    summary.evaluated += await runEvaluateJob(job, executors, store, command);
-    progress?.done(label);
+    await evaluatePass(job, summary, options);
   }
   progress?.end();
   return summary;
+}
+
+/** Builds one quantized model, with its progress line. */
+async function buildModel(job: QuantizeJob, summary: RunBenchSummary, o: RunBenchOptions): Promise<void> {
+  const label = labelOf(job);
+  o.progress?.start(label);
+  await runQuantizeJob(job, o.executors, o.command);
+  summary.quantized++;
+  o.progress?.done(label);
+}
+
+/** Runs one evaluate pass, with its progress line. */
+async function evaluatePass(job: EvalJob, summary: RunBenchSummary, o: RunBenchOptions): Promise<void> {
+  const label = labelOf(job);
+  o.progress?.start(label);
+  summary.evaluated += await runEvaluateJob(job, o.executors, o.store, o.command);
+  o.progress?.done(label);
 }
 
 /** Float evaluations, then per quantize job in plan order: build it when needed, evaluate it. */
@@ -297,14 +307,11 @@ async function runInterleaved(
   summary: RunBenchSummary,
   options: RunBenchOptions,
 ): Promise<void> {
-  const { executors, store, command, progress } = options;
+  const { progress } = options;
   const toBuild = new Set(build.map((j) => j.key));
   const evals = async (key: string | null) => {
     for (const job of pending.filter((j) => j.quantizeKey === key)) {
-      const label = labelOf(job);
-      progress?.start(label);
-      summary.evaluated += await runEvaluateJob(job, executors, store, command);
-      progress?.done(label);
+      await evaluatePass(job, summary, options);
     }
   };
   progress?.phase("quantize + evaluate", build.length + pending.length);
@@ -312,11 +319,7 @@ async function runInterleaved(
   await evals(null);
   for (const job of plan.quantize) {
     if (toBuild.has(job.key)) {
-      const label = labelOf(job);
-      progress?.start(label);
-      await runQuantizeJob(job, executors, command);
-      summary.quantized++;
-      progress?.done(label);
+      await buildModel(job, summary, options);
     }
     await evals(job.key);
   }

@@ -30,8 +30,12 @@ import {
 } from "../runtime/execution_provider.ts";
 import { loadModelDir, type SamModelDir } from "../sam/model_dir.ts";
 import { assertModelFormat } from "../sam/assert_model_format.ts";
-import { auditQuantizedModel } from "./audit/audit_quantized_model.ts";
-import { type CalibrationSet, openCalibrationSet } from "./calibrate/calibration_set.ts";
+import { type AuditInput, auditQuantizedModel } from "./audit/audit_quantized_model.ts";
+import {
+  type CalibrationImage,
+  type CalibrationSet,
+  openCalibrationSet,
+} from "./calibrate/calibration_set.ts";
 import { NO_PROGRESS, type ProgressFn } from "./calibrate/progress.ts";
 import { type PreparedModel, prepareSamModel } from "./graph/prepare_sam_model.ts";
 import { type AnyMethod, getMethod } from "./methods/mod.ts";
@@ -309,14 +313,17 @@ async function runMethod(
   };
 }
 
-/** Step 4: the audit of the quantized graphs against the source and the folded float graphs. */
-async function auditRun(
-  { o }: RunPlan,
-  { source, ep, calibration }: RunInputs,
-  { prepared, q }: MethodRun,
-  progress: ProgressFn,
-): Promise<QuantJson["audit"]> {
-  return await auditQuantizedModel({
+/**
+ * The audit's input for a method's result: the quantized graphs, the source graphs as read from the
+ * model's files, the folded float graphs and the quantizer records, checked on `images`.
+ */
+export async function auditInputOf(
+  source: SamModelDir,
+  prepared: PreparedModel,
+  q: QuantizedModel,
+  images: readonly CalibrationImage[],
+): Promise<AuditInput> {
+  return {
     config: source.config,
     quantized: { encoder: prepared.encoder.model.graph, decoder: prepared.decoder.model.graph },
     source: {
@@ -327,8 +334,19 @@ async function auditRun(
       Object.entries(q.foldedFloat).map(([part, bytes]) => [part, decodeModel(bytes!).graph]),
     ),
     records: q.quantizers,
-    images: calibration.images.slice(0, o.auditImages),
-  }, { ep, progress });
+    images,
+  };
+}
+
+/** Step 4: the audit of the quantized graphs against the source and the folded float graphs. */
+async function auditRun(
+  { o }: RunPlan,
+  { source, ep, calibration }: RunInputs,
+  { prepared, q }: MethodRun,
+  progress: ProgressFn,
+): Promise<QuantJson["audit"]> {
+  const input = await auditInputOf(source, prepared, q, calibration.images.slice(0, o.auditImages));
+  return await auditQuantizedModel(input, { ep, progress });
 }
 
 /** Step 5a: the `quant.json` record of the run (timings are completed when it is written). */

@@ -15,6 +15,7 @@ import { type RunOutputs, runSamForward } from "../../calibrate/run_sam_forward.
 import { findPatterns } from "../../graph/find_patterns.ts";
 import { type PreparedModel, type PreparedPart, prepareSamModel } from "../../graph/prepare_sam_model.ts";
 import { encodeModel } from "../../../onnx/io/write_model.ts";
+import { auditInputOf } from "../../quantize_model.ts";
 import type { BitWidths, Granularity, Method, QuantizedModel, Scope } from "../types.ts";
 
 /** What {@link quantizeForTest} ran and found. */
@@ -62,19 +63,10 @@ export async function quantizeForTest<O extends object>(
     ep: "cpu",
     method: method.resolveOptions(options.methodOptions ?? {}),
   }, NO_PROGRESS);
-  const audit = await auditQuantizedModel({
-    config: source.config,
-    quantized: { encoder: prepared.encoder.model.graph, decoder: prepared.decoder.model.graph },
-    source: {
-      encoder: (await readModel(source.encoderPath)).graph,
-      decoder: (await readModel(source.decoderPath)).graph,
-    },
-    folded: Object.fromEntries(
-      Object.entries(result.foldedFloat).map(([p, b]) => [p, decodeModel(b!).graph]),
-    ),
-    records: result.quantizers,
-    images: calibration.images.slice(0, options.auditImages ?? 1),
-  }, { ep: "cpu" });
+  const audit = await auditQuantizedModel(
+    await auditInputOf(source, prepared, result, calibration.images.slice(0, options.auditImages ?? 1)),
+    { ep: "cpu" },
+  );
   return { source, calibration, prepared, result, audit };
 }
 
